@@ -1,0 +1,112 @@
+"""Grades and judgement areas, harmonised across the inspection frameworks.
+
+Assumptions made here (each is stated in the data dictionary and the validation report):
+- Grades form one ordered category Outstanding (1) > Good (2) > Requires improvement to be good (3)
+  > Inadequate (4). The pre-2013 frameworks' "Adequate" keeps its own label and is ranked 3 beside
+  RI; whether it counts as RI is a switch (`adequate_as_ri`) in every analysis that uses ranks.
+- Judgement areas are mapped to harmonised keys by the crosswalk in AREA_CROSSWALK below.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+OUTSTANDING = "Outstanding"
+GOOD = "Good"
+REQUIRES_IMPROVEMENT = "Requires improvement to be good"
+ADEQUATE = "Adequate"
+INADEQUATE = "Inadequate"
+NOT_JUDGED = "Not judged"
+
+#: grade label -> rank (1 best). "Adequate" shares rank 3 with RI; "Not judged" has no rank.
+GRADE_RANK: dict[str, int] = {OUTSTANDING: 1, GOOD: 2, REQUIRES_IMPROVEMENT: 3, ADEQUATE: 3, INADEQUATE: 4}
+GRADE_ORDER: list[str] = [OUTSTANDING, GOOD, REQUIRES_IMPROVEMENT, INADEQUATE]
+GRADE_ORDER_WITH_ADEQUATE: list[str] = [OUTSTANDING, GOOD, ADEQUATE, REQUIRES_IMPROVEMENT, INADEQUATE]
+
+# Spellings seen in the reports and the ODS, lower-cased with white space folded.
+_GRADE_SPELLINGS: dict[str, str] = {
+    "outstanding": OUTSTANDING,
+    "good": GOOD,
+    "requires improvement to be good": REQUIRES_IMPROVEMENT,
+    "requires improvement": REQUIRES_IMPROVEMENT,
+    # "Require improvement" (sic) appears in some SIF judgement tables.
+    "require improvement": REQUIRES_IMPROVEMENT,
+    "require improvement to be good": REQUIRES_IMPROVEMENT,
+    "requires improvement to be good.": REQUIRES_IMPROVEMENT,
+    "adequate": ADEQUATE,
+    "inadequate": INADEQUATE,
+    "not judged": NOT_JUDGED,
+}
+
+
+class GradeError(ValueError):
+    """A grade text that is none of the known grades."""
+
+
+def normalise_grade(text: str) -> str:
+    """The canonical label for a grade as printed ("Require improvement" -> RI). Raises GradeError."""
+    key = re.sub(r"\s+", " ", str(text)).strip().strip(".:").lower()
+    try:
+        return _GRADE_SPELLINGS[key]
+    except KeyError:
+        raise GradeError(f"unknown grade {text!r}: expected one of {sorted(set(_GRADE_SPELLINGS.values()))}") from None
+
+
+def grade_rank(grade: str) -> int | None:
+    """Rank 1 (Outstanding) .. 4 (Inadequate); None for 'Not judged'."""
+    return GRADE_RANK.get(grade)
+
+
+def grade_category(grades: pd.Series, adequate_as_ri: bool = True) -> pd.Series:
+    """Grades as an ordered pandas Categorical, worst last.
+
+    adequate_as_ri=True folds the old "Adequate" into "Requires improvement to be good" (the
+    assumption most commentary makes); False keeps it as its own level between Good and RI.
+    """
+    if adequate_as_ri:
+        return pd.Categorical(grades.replace({ADEQUATE: REQUIRES_IMPROVEMENT}), categories=GRADE_ORDER, ordered=True)
+    return pd.Categorical(grades, categories=GRADE_ORDER_WITH_ADEQUATE, ordered=True)
+
+
+#: Harmonised judgement areas. Each framework's wording maps onto one key; a key is comparable
+#: across frameworks only where the crosswalk says so (see docs in data/processed/README.md).
+AREA_LABELS: dict[str, str] = {
+    "overall": "Overall effectiveness",
+    "help_protection": "Children who need help and protection",
+    "looked_after": "Children looked after / in care",
+    "adoption": "Adoption performance",
+    "care_leavers": "Care leavers",
+    "leadership": "Leadership (SIF: leadership, management and governance; ILACS: impact of leaders)",
+    "lscb": "Local Safeguarding Children Board",
+    "safeguarding": "Overall effectiveness of safeguarding (pre-SIF child protection / safeguarding inspections)",
+    "capacity": "Capacity to improve (pre-SIF)",
+}
+
+#: framework -> {harmonised key: source wording}. SIF looked-after includes care leavers as a
+#: sub-judgement; ILACS looked-after covered "children in care and care leavers" until 31 Dec 2022
+#: and "children in care" after, when care leavers got their own judgement.
+AREA_CROSSWALK: dict[str, dict[str, str]] = {
+    "SIF": {
+        "overall": "Overall effectiveness (Children's services in X are ...)",
+        "help_protection": "Children who need help and protection",
+        "looked_after": "Children looked after and achieving permanence",
+        "adoption": "Adoption performance",
+        "care_leavers": "Experiences and progress of care leavers",
+        "leadership": "Leadership, management and governance",
+        "lscb": "Review of the effectiveness of the Local Safeguarding Children Board",
+    },
+    "ILACS": {
+        "overall": "Overall effectiveness",
+        "leadership": "The impact of leaders on social work practice with children and families",
+        "help_protection": "The experiences and progress of children who need help and protection",
+        "looked_after": "The experiences and progress of children in care (and care leavers, before 2023)",
+        "care_leavers": "The experiences and progress of care leavers (from 1 January 2023)",
+    },
+    "pre-SIF": {
+        "safeguarding": "Overall effectiveness of safeguarding / arrangements for the protection of children",
+        "looked_after": "Overall effectiveness of services for looked after children",
+        "capacity": "Capacity to improve",
+    },
+}

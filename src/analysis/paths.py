@@ -1,0 +1,21 @@
+"""Project paths, anchored on this file so nothing depends on the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parents[2]
+DATA_RAW: Path = ROOT / "data" / "raw"
+DATA_PROCESSED: Path = ROOT / "data" / "processed"
+SOURCES_YAML: Path = DATA_RAW / "sources.yaml"
+REPORTS: Path = ROOT / "reports"
+NOTEBOOKS: Path = ROOT / "notebooks"
+
+#: Where the publishers' files live before intake. CI and every developer have them beside the repo.
+DEFAULT_RAW_DATA_DIR: Path = ROOT.parent / "shared" / "data" / "raw"
+
+
+def raw_data_dir() -> Path:
+    """The folder the raw files are copied from: `RAW_DATA_DIR` if set, else ../shared/data/raw."""
+    return Path(os.environ.get("RAW_DATA_DIR", DEFAULT_RAW_DATA_DIR)).resolve()
