@@ -11,7 +11,7 @@ import csv
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -106,6 +106,29 @@ def classify(pages: list[str] | tuple[str, ...]) -> str:
     return UNKNOWN
 
 
+def mark_reinspections(reports: list[Report]) -> tuple[list[Report], dict[str, str]]:
+    """Mark as re-inspections the SIF reports that follow an earlier SIF report of the same authority.
+
+    Most SIF re-inspections are titled "Re-inspection of services for children in need of help and
+    protection...", but five are titled as a full SIF inspection although the authority had one
+    already (Darlington 2018, Leicester 2017, Lambeth 2018, Slough 2016, Somerset 2018). Reports are
+    ordered by Ofsted's listed date within each URN. Returns the reports and a note per changed file.
+    """
+    first_sif: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    marked: list[Report] = []
+    for report in sorted(reports, key=lambda r: (r.urn, r.listed_date, r.file)):
+        if report.report_type in (SIF, SIF_REINSPECTION) and report.urn:
+            earlier = first_sif.setdefault(report.urn, report.file)
+            if report.report_type == SIF and earlier != report.file:
+                notes[report.file] = (
+                    f"re-inspection: titled as a full SIF inspection but follows {earlier} for the same authority"
+                )
+                report = replace(report, report_type=SIF_REINSPECTION)
+        marked.append(report)
+    return sorted(marked, key=lambda r: r.file), notes
+
+
 def read_manifest(report_dir: Path) -> dict[str, dict[str, str]]:
     """MANIFEST.csv rows keyed by file name."""
     manifest = report_dir / "MANIFEST.csv"
@@ -161,6 +184,12 @@ def read_reports(report_dir: Path, workers: int | None = None) -> tuple[list[Rep
             )
         )
         log.append(dict(file=name, sha256=digest, report_type=report_type, status="read", reason=reason))
+    reports, notes = mark_reinspections(reports)
+    types = {report.file: report.report_type for report in reports}
+    for row in log:
+        if row["file"] in notes:
+            row["report_type"] = types[row["file"]]
+            row["reason"] = "; ".join(filter(None, [row["reason"], notes[row["file"]]]))
     missing = sorted(set(manifest) - {path.name for path in files})
     for name in missing:
         log.append(dict(file=name, sha256="", report_type="", status="skipped", reason="listed in MANIFEST.csv but no such file"))
