@@ -1,0 +1,447 @@
+"""Build data/processed from data/raw: load -> process -> validate -> save.
+
+`python -m analysis.build` (or `make data`). Every raw report ends in extraction_log.csv; every
+table is checked against its schema (analysis.schema) before anything is written; the new folder
+replaces the old one in one rename, so a failed build leaves the previous processed data intact.
+Row order, float formatting and JSON key order are fixed, so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import covariates, las, official, paths, reports, schema, validate
+from analysis.clean import grade_rank, normalise_grade
+from analysis.parse_ilacs import parse_ilacs
+from analysis.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
+from analysis.records import ParsedReport
+from analysis.sources import RawDataError
+
+ODS_NAME = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+SECONDARY_NAME = "secondary/sif_judgements_from_press.csv"
+FLOAT_FORMAT = "%.10g"
+
+PARSERS = {
+    reports.SIF: parse_sif,
+    reports.SIF_REINSPECTION: parse_sif,
+    reports.ILACS: parse_ilacs,
+    reports.LAC_2013: parse_lac_2013,
+    reports.LSCB_REVIEW: parse_lscb_review,
+}
+FRAMEWORK_OF = {
+    reports.SIF: "SIF",
+    reports.SIF_REINSPECTION: "SIF",
+    reports.LSCB_REVIEW: "SIF",
+    reports.ILACS: "ILACS",
+    reports.LAC_2013: "pre-SIF",
+}
+TYPE_OF = {
+    reports.SIF: "SIF",
+    reports.SIF_REINSPECTION: "SIF re-inspection",
+    reports.LSCB_REVIEW: "LSCB review",
+    reports.LAC_2013: "looked after children 2013",
+}
+
+
+@dataclass
+class Inputs:
+    """Everything read from data/raw."""
+
+    reports: list[reports.Report]
+    read_log: list[dict[str, str]]
+    parsed: dict[str, ParsedReport]
+    ods_history: pd.DataFrame
+    ods_latest: pd.DataFrame
+    local_authorities: pd.DataFrame
+    la_context: pd.DataFrame
+    secondary: pd.DataFrame
+
+
+# ---------------------------------------------------------------- load
+
+
+def parse_all(read: list[reports.Report]) -> dict[str, ParsedReport]:
+    """Run the parser for each report's type; a parser crash becomes a warning on that report."""
+    parsed: dict[str, ParsedReport] = {}
+    for report in read:
+        parser = PARSERS.get(report.report_type)
+        if parser is None:
+            parsed[report.file] = ParsedReport(report.file, report.report_type, warnings=["no parser for this report type"])
+            continue
+        try:
+            parsed[report.file] = parser(report)
+        except Exception as error:  # noqa: BLE001 - logged per file, the build goes on
+            parsed[report.file] = ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
+    return parsed
+
+
+def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
+    """Read every raw input."""
+    read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
+    authorities = las.build_local_authorities(raw_dir)
+    return Inputs(
+        reports=read,
+        read_log=read_log,
+        parsed=parse_all(read),
+        ods_history=official.read_ilacs_history(raw_dir / ODS_NAME),
+        ods_latest=official.read_latest(raw_dir / ODS_NAME),
+        local_authorities=authorities,
+        la_context=covariates.build_la_context(raw_dir, authorities),
+        secondary=pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False),
+    )
+
+
+# ---------------------------------------------------------------- process
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _page_source(file: str, page: int | None) -> str:
+    return f"ofsted/reports/{file}" + (f"#page={page}" if page else "")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Inspection and judgement rows for every parsed report (ILACS grades: the official file wins)."""
+    by_file = matches.set_index("file") if not matches.empty else pd.DataFrame()
+    history = inputs.ods_history
+    inspections: list[dict] = []
+    judgements: list[dict] = []
+    earlier_sif: dict[str, str] = {}
+    for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
+        parsed = inputs.parsed[report.file]
+        if report.report_type not in FRAMEWORK_OF:
+            continue
+        la_code = las.la_code_for_urn(report.urn)
+        inspection_id = Path(report.file).stem
+        inspection_type = TYPE_OF.get(report.report_type)
+        official_row = None
+        if report.report_type == reports.ILACS and report.file in by_file.index and pd.notna(by_file.at[report.file, "ods_row"]):
+            official_row = history[history["ods_row"] == int(by_file.at[report.file, "ods_row"])].iloc[0]
+            inspection_type = official_row["inspection_type"]
+        elif report.report_type == reports.ILACS:
+            # Not in the official history: the text does not say standard or short; a short inspection
+            # is one week on site, a standard one two (see validation report for how many this decides).
+            days = (parsed.end_date - parsed.start_date).days if parsed.start_date and parsed.end_date else None
+            inspection_type = "ILACS short" if days is not None and days <= 7 else "ILACS standard"
+        previous_id = None
+        if report.report_type in (reports.SIF, reports.SIF_REINSPECTION):
+            previous_id = earlier_sif.get(report.urn)
+            earlier_sif.setdefault(report.urn, inspection_id)
+        if parsed.published_date and not parsed.published_from_manifest:
+            published, published_source = parsed.published_date, "report"
+        elif official_row is not None:
+            published, published_source = official_row["published_date"], "official"
+        elif parsed.published_date:
+            published, published_source = parsed.published_date, "manifest"
+        else:
+            published, published_source = None, "none"
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=la_code,
+                framework=FRAMEWORK_OF[report.report_type],
+                inspection_type=inspection_type,
+                start_date=_iso(parsed.start_date),
+                end_date=_iso(parsed.end_date),
+                date_precision="day" if parsed.start_date else "unknown",
+                published_date=_iso(published),
+                published_date_source=published_source,
+                source=_page_source(report.file, parsed.dates_page or 1),
+                source_quality="primary",
+                official_source=None if official_row is None else f"{ODS_NAME}#ILACS_inspection_history!row={official_row['ods_row']}",
+                previous_inspection_id=previous_id,
+            )
+        )
+        for judgement in parsed.judgements:
+            grade, quality = judgement.grade, "primary"
+            if official_row is not None and judgement.area in official_row.index and pd.notna(official_row[judgement.area]):
+                if official_row[judgement.area] != grade:
+                    grade, quality = official_row[judgement.area], "official"
+            judgements.append(
+                dict(
+                    inspection_id=inspection_id,
+                    area=judgement.area,
+                    area_label=judgement.area_label,
+                    grade=grade,
+                    page=judgement.page,
+                    source_quality=quality,
+                )
+            )
+    return inspections, judgements
+
+
+def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
+    """Earlier (pre-SIF) inspections named in SIF reports: one row per inspection, first report wins."""
+    inspections: dict[tuple, dict] = {}
+    judgements: list[dict] = []
+    for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
+        if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION):
+            continue
+        la_code = las.la_code_for_urn(report.urn)
+        for previous in inputs.parsed[report.file].previous:
+            if previous.inspection_type == "SIF":
+                continue  # the earlier SIF is a report of its own: linked by previous_inspection_id
+            key = (la_code, previous.inspection_type, previous.start_date)
+            inspection_id = f"{Path(report.file).stem}-prev-{_slug(previous.inspection_type)}"
+            if key not in inspections:
+                if any(row["inspection_id"] == inspection_id for row in inspections.values()):
+                    inspection_id += f"-{previous.start_date}"
+                inspections[key] = dict(
+                    inspection_id=inspection_id,
+                    la_code=la_code,
+                    framework="pre-SIF",
+                    inspection_type=previous.inspection_type,
+                    start_date=_iso(previous.start_date),
+                    end_date=_iso(previous.end_date),
+                    date_precision=previous.date_precision if previous.start_date else "unknown",
+                    published_date=None,
+                    published_date_source="none",
+                    source=_page_source(report.file, previous.page),
+                    source_quality="primary",
+                    official_source=None,
+                    previous_inspection_id=None,
+                )
+            row_id = inspections[key]["inspection_id"]
+            if not any(j["inspection_id"] == row_id and j["area"] == previous.area for j in judgements):
+                judgements.append(
+                    dict(
+                        inspection_id=row_id,
+                        area=previous.area,
+                        area_label=previous.snippet[:120],
+                        grade=previous.grade,
+                        page=previous.page,
+                        source_quality="primary",
+                    )
+                )
+    return list(inspections.values()), judgements
+
+
+def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """ILACS inspections in the official history that no report in the collection covers."""
+    matched = set(matches["ods_row"].dropna().astype(int)) if not matches.empty else set()
+    inspections, judgements = [], []
+    for _, row in inputs.ods_history.iterrows():
+        if int(row["ods_row"]) in matched:
+            continue
+        inspection_id = f"ods-{row['la_code']}-{row['start_date'].isoformat()}"
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=las.canonical_code(row["la_code"]),
+                framework="ILACS",
+                inspection_type=row["inspection_type"],
+                start_date=_iso(row["start_date"]),
+                end_date=None,
+                date_precision="day",
+                published_date=_iso(row["published_date"]),
+                published_date_source="official",
+                source=f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}",
+                source_quality="official",
+                official_source=f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}",
+                previous_inspection_id=None,
+            )
+        )
+        for area in official.AREAS:
+            if pd.notna(row[area]):
+                judgements.append(
+                    dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=row[area], page=None, source_quality="official")
+                )
+    return inspections, judgements
+
+
+SECONDARY_AREAS = {
+    "overall": "overall",
+    "help_and_protection": "help_protection",
+    "children_looked_after": "looked_after",
+    "adoption": "adoption",
+    "care_leavers": "care_leavers",
+    "leadership": "leadership",
+    "lscb": "lscb",
+}
+
+
+def _secondary_period(period: str) -> tuple[str | None, str | None, str]:
+    """Dates from the secondary table's inspection_period: '2016-02-22/2016-03-17', '2014-04', '2015',
+    '2017 (month uncertain)'. A year alone gives no date (precision 'unknown')."""
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", period):
+        return match.group(1), match.group(2), "day"
+    if match := re.fullmatch(r"(\d{4}-\d{2})", period):
+        return f"{match.group(1)}-01", None, "month"
+    return None, None, "unknown"
+
+
+def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
+    """Press-sourced SIF judgements for the five authorities whose reports are missing."""
+    inspections, judgements = [], []
+    for number, row in enumerate(inputs.secondary.to_dict("records"), start=1):
+        la_code = las.canonical_code(row["ons_code"])
+        inspection_id = f"secondary-{la_code}-{number}"
+        start, end, precision = _secondary_period(row["inspection_period"])
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=la_code,
+                framework="SIF",
+                inspection_type=row["inspection"],
+                start_date=start,
+                end_date=end,
+                date_precision=precision,
+                published_date=row["published"] or None,
+                published_date_source="secondary" if row["published"] else "none",
+                source=row["source_url"],
+                source_quality="secondary",
+                official_source=None,
+                previous_inspection_id=None,
+            )
+        )
+        for column, area in SECONDARY_AREAS.items():
+            if row[column]:
+                judgements.append(
+                    dict(
+                        inspection_id=inspection_id,
+                        area=area,
+                        area_label=f"{column} (as reported: {row['confidence']})",
+                        grade=normalise_grade(row[column]),
+                        page=None,
+                        source_quality="secondary",
+                    )
+                )
+    return inspections, judgements
+
+
+def _context_from_reports(inputs: Inputs) -> pd.DataFrame:
+    """Statistics printed in SIF reports, as la_context rows (measure prefixed 'sif_report_')."""
+    rows = []
+    for report in inputs.reports:
+        parsed = inputs.parsed[report.file]
+        if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION) or not parsed.start_date:
+            continue
+        for stat in parsed.context:
+            rows.append(
+                dict(
+                    la_code=las.la_code_for_urn(report.urn),
+                    year=parsed.start_date.year,
+                    measure=f"sif_report_{stat.measure}",
+                    value=float(stat.value),
+                    source=_page_source(report.file, stat.page),
+                )
+            )
+    return pd.DataFrame(rows, columns=["la_code", "year", "measure", "value", "source"])
+
+
+def _extraction_log(inputs: Inputs) -> pd.DataFrame:
+    """One row per report file: parsed (with any warnings as the reason) or skipped."""
+    rows = []
+    for entry in inputs.read_log:
+        row = dict(entry)
+        if row["status"] == "read":
+            warnings = inputs.parsed[row["file"]].warnings
+            row["status"] = "parsed"
+            row["reason"] = "; ".join(filter(None, [row["reason"], *warnings])) or None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["file", "sha256", "report_type", "status", "reason"]).replace({"": None})
+
+
+def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The public tables and the validation summary."""
+    matches = official.match_reports(
+        [p for p in inputs.parsed.values() if p.report_type == reports.ILACS],
+        [r for r in inputs.reports if r.report_type == reports.ILACS],
+        inputs.ods_history,
+        las.urn_to_code(),
+    )
+    parts = [_report_rows(inputs, matches), _previous_rows(inputs), _official_only_rows(inputs, matches), _secondary_rows(inputs)]
+    inspections = pd.DataFrame([row for part in parts for row in part[0]])
+    judgements = pd.DataFrame([row for part in parts for row in part[1]])
+    names = inputs.local_authorities.set_index("la_code")["la_name"]
+    inspections.insert(2, "la_name", inspections["la_code"].map(names))
+    inspections = inspections.sort_values(["la_code", "start_date", "inspection_id"], na_position="first").reset_index(drop=True)
+    judgements["grade_rank"] = judgements["grade"].map(grade_rank).astype("Int64")
+    judgements["page"] = judgements["page"].astype("Int64")
+    judgements = judgements[["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "source_quality"]]
+    judgements = judgements.sort_values(["inspection_id", "area"]).reset_index(drop=True)
+    context = pd.concat([inputs.la_context, _context_from_reports(inputs)], ignore_index=True)
+    context["year"] = context["year"].astype("Int64")
+    context = context.sort_values(["la_code", "year", "measure", "source"]).reset_index(drop=True)
+    tables = {
+        "inspections": inspections,
+        "judgements": judgements,
+        "local_authorities": inputs.local_authorities.sort_values("la_code").reset_index(drop=True),
+        "la_context": context,
+        "extraction_log": _extraction_log(inputs).sort_values("file").reset_index(drop=True),
+    }
+    summary = validate.summarise(inputs, tables, matches)
+    return tables, summary
+
+
+# ---------------------------------------------------------------- save
+
+
+def fields_by_table(tables: dict[str, pd.DataFrame]) -> dict[str, list[schema.Field]]:
+    """Schema fields per table (local_authorities' come from analysis.las)."""
+    fields = {name: spec["fields"] for name, spec in schema.TABLES.items()}
+    fields["local_authorities"] = las.LA_FIELDS
+    return fields
+
+
+def save(tables: dict[str, pd.DataFrame], summary: dict, out_dir: Path = paths.DATA_PROCESSED) -> None:
+    """Validate every table, write them to a new folder, then swap it in for out_dir in one step."""
+    fields = fields_by_table(tables)
+    for name, frame in tables.items():
+        schema.validate_table(name, frame, fields[name])
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_csv(staging / f"{name}.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+        schema.write_datapackage(staging / "datapackage.json", fields)
+        (staging / "validation.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
+        (staging / "README.md").write_text(validate.data_dictionary_markdown(fields))
+        validate.write_validation_report(summary, paths.REPORTS / "validation.md")
+        old = out_dir.with_name(out_dir.name + ".old")
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(raw_dir: Path = paths.DATA_RAW, out_dir: Path = paths.DATA_PROCESSED) -> dict:
+    """Load, process, validate and save; returns the validation summary."""
+    if not raw_dir.is_dir():
+        raise RawDataError(f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)")
+    inputs = load(raw_dir)
+    tables, summary = process(inputs)
+    save(tables, summary, out_dir)
+    return summary
+
+
+def main() -> int:
+    try:
+        summary = build()
+    except (RawDataError, official.OfficialDataError) as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    print(validate.one_line(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
