@@ -127,7 +127,7 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
         parsed = inputs.parsed[report.file]
         if report.report_type not in FRAMEWORK_OF:
             continue
-        la_code = las.la_code_for_urn(report.urn)
+        la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
         inspection_id = Path(report.file).stem
         inspection_type = TYPE_OF.get(report.report_type)
         official_row = None
@@ -193,7 +193,7 @@ def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
     for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
         if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION):
             continue
-        la_code = las.la_code_for_urn(report.urn)
+        la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
         for previous in inputs.parsed[report.file].previous:
             if previous.inspection_type == "SIF":
                 continue  # the earlier SIF is a report of its own: linked by previous_inspection_id
@@ -243,7 +243,7 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
         inspections.append(
             dict(
                 inspection_id=inspection_id,
-                la_code=las.canonical_code(row["la_code"]),
+                la_code=las.canonical_code(row["la_code"], inputs.local_authorities),
                 framework="ILACS",
                 inspection_type=row["inspection_type"],
                 start_date=_iso(row["start_date"]),
@@ -290,7 +290,7 @@ def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
     """Press-sourced SIF judgements for the five authorities whose reports are missing."""
     inspections, judgements = [], []
     for number, row in enumerate(inputs.secondary.to_dict("records"), start=1):
-        la_code = las.canonical_code(row["ons_code"])
+        la_code = las.canonical_code(row["ons_code"], inputs.local_authorities)
         inspection_id = f"secondary-{la_code}-{number}"
         start, end, precision = _secondary_period(row["inspection_period"])
         inspections.append(
@@ -335,7 +335,7 @@ def _context_from_reports(inputs: Inputs) -> pd.DataFrame:
         for stat in parsed.context:
             rows.append(
                 dict(
-                    la_code=las.la_code_for_urn(report.urn),
+                    la_code=las.la_code_for_urn(report.urn, inputs.local_authorities),
                     year=parsed.start_date.year,
                     measure=f"sif_report_{stat.measure}",
                     value=float(stat.value),
@@ -364,7 +364,7 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
         [p for p in inputs.parsed.values() if p.report_type == reports.ILACS],
         [r for r in inputs.reports if r.report_type == reports.ILACS],
         inputs.ods_history,
-        las.urn_to_code(),
+        {str(urn): code for urn, code in zip(inputs.local_authorities["ofsted_urn"], inputs.local_authorities["la_code"]) if pd.notna(urn)},
     )
     parts = [_report_rows(inputs, matches), _previous_rows(inputs), _official_only_rows(inputs, matches), _secondary_rows(inputs)]
     inspections = pd.DataFrame([row for part in parts for row in part[0]])
@@ -378,6 +378,7 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
     judgements = judgements.sort_values(["inspection_id", "area"]).reset_index(drop=True)
     context = pd.concat([inputs.la_context, _context_from_reports(inputs)], ignore_index=True)
     context["year"] = context["year"].astype("Int64")
+    context["value"] = context["value"].astype(float)
     context = context.sort_values(["la_code", "year", "measure", "source"]).reset_index(drop=True)
     tables = {
         "inspections": inspections,

@@ -31,27 +31,34 @@ KEY_AREAS = ("help_protection", "looked_after", "leadership")
 SIF_ERA_AUTHORITIES = 152
 
 
+#: ILACS inspections from 1 January 2023 grade care leavers separately, as a fourth key judgement.
+ILACS_KEY_AREAS = (*KEY_AREAS, "care_leavers")
+
+
 def key_grades(inspections: pd.DataFrame, judgements: pd.DataFrame, framework: str) -> pd.DataFrame:
-    """One row per inspection of a framework: overall rank and the ranks of the key judgements."""
-    ids = inspections.loc[inspections["framework"] == framework, "inspection_id"]
-    wide = (
-        judgements[judgements["inspection_id"].isin(ids) & judgements["area"].isin(("overall", *KEY_AREAS))]
-        .pivot(index="inspection_id", columns="area", values="grade_rank")
-        .dropna()
-        .astype(int)
+    """One row per primary or official inspection of a framework: overall rank and key-judgement ranks.
+
+    Secondary (press-sourced) rows are left out: some of their sub-judgements were inferred by the
+    compiler. Inspections with a key judgement 'Not judged' (no rank) are left out too.
+    """
+    keys = ILACS_KEY_AREAS if framework == "ILACS" else KEY_AREAS
+    chosen = inspections[(inspections["framework"] == framework) & (inspections["source_quality"] != "secondary")]
+    wide = judgements[judgements["inspection_id"].isin(chosen["inspection_id"]) & judgements["area"].isin(("overall", *keys))].pivot(
+        index="inspection_id", columns="area", values="grade_rank"
     )
-    return wide
+    return wide.dropna(subset=["overall", *KEY_AREAS])
 
 
 def rule_exceptions(inspections: pd.DataFrame, judgements: pd.DataFrame, framework: str) -> dict[str, Any]:
     """Check the two framework rules on one framework's inspections; list every exception."""
     wide = key_grades(inspections, judgements, framework)
-    keys = wide[list(KEY_AREAS)]
+    keys = wide[[c for c in wide.columns if c != "overall"]]
     outside = wide[(wide["overall"] < keys.min(axis=1)) | (wide["overall"] > keys.max(axis=1))]
     inadequate_key = wide[(keys == 4).any(axis=1)]
     not_inadequate = inadequate_key[inadequate_key["overall"] != 4]
     leadership_inadequate = wide[wide["leadership"] == 4]
     return {
+        "key_judgements": list(keys.columns),
         "inspections_checked": int(len(wide)),
         "overall_within_key_range": int(len(wide) - len(outside)),
         "overall_outside_key_range": sorted(outside.index),
@@ -90,7 +97,8 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
     )
     disagreements = agreement[~agreement["agree"]] if not agreement.empty else agreement
     current = set(inputs.local_authorities.loc[inputs.local_authorities["status"] == "current", "la_code"])
-    sif_era = inputs.local_authorities[inputs.local_authorities["sif_era"]]
+    # SIF-era authorities: those already existing when the cycle began (no valid_from), 152 of them.
+    sif_era = inputs.local_authorities[inputs.local_authorities["valid_from"].isna()]
     without_sif_report = sorted(set(sif_era["la_code"]) - set(first_sif["la_code"]))
     secondary = inspections[inspections["source_quality"] == "secondary"]
     return {
@@ -106,6 +114,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
         },
         "sif": {
             "authorities_in_sif_era": SIF_ERA_AUTHORITIES,
+            "authorities_in_sif_era_in_table": int(len(sif_era)),
             "authorities_with_primary_sif_report": int(first_sif["la_code"].nunique()),
             "sif_reports": int(len(first_sif)),
             "reinspection_reports": int((primary_sif["inspection_type"] == "SIF re-inspection").sum()),
@@ -121,6 +130,10 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "reports_matched_to_official": int(matches["ods_row"].notna().sum()) if not matches.empty else 0,
             "reports_not_in_official": matches.loc[matches["ods_row"].isna(), ["file", "reason"]].to_dict("records") if not matches.empty else [],
             "official_rows_without_report": int((inspections["source_quality"] == "official").sum()),
+            "official_rows_without_report_why": [
+                {"ods_row": int(r["ods_row"]), "la_name": r["la_name"], "start_date": r["start_date"].isoformat(), "reason": r["reason"]}
+                for _, r in official.history_without_report(inputs.ods_history, matches).iterrows()
+            ],
             "agreement_per_area": {area: {"compared": int(r["compared"]), "agree": int(r["agree"])} for area, r in per_area.iterrows()},
             "agreement_overall": float(agreement["agree"].mean()) if not agreement.empty else None,
             "disagreements": disagreements.to_dict("records"),
@@ -186,6 +199,8 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         f"- Reports not in the official history: {len(ilacs['reports_not_in_official'])}.",
     ]
     lines += [f"  - `{r['file']}`: {r['reason']}" for r in ilacs["reports_not_in_official"]]
+    lines += ["- Official rows with no report in the collection (kept in the dataset as `source_quality=official`):"]
+    lines += [f"  - row {r['ods_row']} {r['la_name']} ({r['start_date']}): {r['reason']}" for r in ilacs["official_rows_without_report_why"]]
     rate = ilacs["agreement_overall"]
     lines += ["", f"Agreement on every judgement of every matched report: **{rate:.2%}**." if rate is not None else "", "", "| area | compared | agree |", "|---|---|---|"]
     lines += [f"| {a} | {v['compared']} | {v['agree']} |" for a, v in ilacs["agreement_per_area"].items()]
@@ -196,7 +211,9 @@ def validation_markdown(summary: dict[str, Any]) -> str:
     for framework, r in rules.items():
         lines += [
             f"### {framework}",
-            f"- Inspections with overall and the three key judgements: {r['inspections_checked']}.",
+            f"- Key judgements: {', '.join(r['key_judgements'])}"
+            + (" (care leavers from January 2023, where graded)." if framework == "ILACS" else "."),
+            f"- Primary or official inspections with overall and the key judgements: {r['inspections_checked']}.",
             f"- Overall within the range of the key judgements: {r['overall_within_key_range']}; exceptions: {_list(r['overall_outside_key_range'])}.",
             f"- With an inadequate key judgement: {r['with_inadequate_key_judgement']}; of these not inadequate overall: {_list(r['inadequate_key_but_overall_not_inadequate'])}.",
             f"- Leadership inadequate: {r['leadership_inadequate']}; of these not inadequate overall: {_list(r['leadership_inadequate_overall_not_inadequate'])}.",
