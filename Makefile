@@ -52,8 +52,9 @@ test: $(STAMPS)/setup
 bench: $(STAMPS)/data
 	$(BIN)/python bench/bench.py
 
+# JupyterLab refuses to run as root without --allow-root (CI and dev containers run as root).
 lab: $(STAMPS)/setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean-reports:
 	rm -rf reports/executed reports/html reports/index.html reports/manifest.json

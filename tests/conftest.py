@@ -20,3 +20,11 @@ def raw_dir() -> Path:
 @pytest.fixture(scope="session")
 def report_dir(raw_dir: Path) -> Path:
     return raw_dir / "ofsted" / "reports"
+
+
+@pytest.fixture(scope="session")
+def read_all(report_dir: Path):
+    """(reports, log) from reading every real report once per test session (about 7 s)."""
+    from analysis.reports import read_reports
+
+    return read_reports(report_dir)

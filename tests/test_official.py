@@ -39,8 +39,8 @@ def history(ods: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def matches(report_dir: Path, raw_dir: Path, history: pd.DataFrame) -> pd.DataFrame:
-    reports, _ = read_reports(report_dir)
+def matches(read_all, raw_dir: Path, history: pd.DataFrame) -> pd.DataFrame:
+    reports, _ = read_all
     parsed = [parse_ilacs(r) for r in reports if r.report_type == ILACS]
     codes = read_la_codes(raw_dir / "lookups" / "la_lookup.csv")
     return match_reports(parsed, reports, history, codes)

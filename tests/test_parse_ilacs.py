@@ -18,9 +18,9 @@ RI = REQUIRES_IMPROVEMENT
 
 
 @pytest.fixture(scope="module")
-def ilacs(report_dir: Path) -> dict[str, tuple[Report, ParsedReport]]:
+def ilacs(read_all) -> dict[str, tuple[Report, ParsedReport]]:
     """file -> (report, parsed) for every report classified ILACS."""
-    reports, _ = read_reports(report_dir)
+    reports, _ = read_all
     return {r.file: (r, parse_ilacs(r)) for r in reports if r.report_type == ILACS}
 
 

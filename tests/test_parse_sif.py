@@ -63,9 +63,9 @@ REINSPECTIONS = TITLED_REINSPECTIONS | set(UNTITLED_REINSPECTIONS)
 
 
 @pytest.fixture(scope="module")
-def reports(report_dir: Path) -> dict[str, Report]:
-    """file -> Report for every readable report (about 7 s)."""
-    read, _ = read_reports(report_dir)
+def reports(read_all) -> dict[str, Report]:
+    """file -> Report for every readable report (read once per session)."""
+    read, _ = read_all
     return {r.file: r for r in read}
 
 

@@ -12,8 +12,8 @@ from analysis import reports
 
 
 @pytest.fixture(scope="module")
-def all_reports(report_dir: Path) -> tuple[list[reports.Report], list[dict[str, str]]]:
-    return reports.read_reports(report_dir)
+def all_reports(read_all) -> tuple[list[reports.Report], list[dict[str, str]]]:
+    return read_all
 
 
 def test_all_431_files_accounted_for(all_reports) -> None:

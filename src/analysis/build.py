@@ -86,15 +86,17 @@ def parse_all(read: list[reports.Report]) -> dict[str, ParsedReport]:
 
 
 def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
-    """Read every raw input."""
-    read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
+    """Read every raw input (the quick structured files first, so a malformed one fails fast)."""
+    ods_history = official.read_ilacs_history(raw_dir / ODS_NAME)
+    ods_latest = official.read_latest(raw_dir / ODS_NAME)
     authorities = las.build_local_authorities(raw_dir)
+    read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
     return Inputs(
         reports=read,
         read_log=read_log,
         parsed=parse_all(read),
-        ods_history=official.read_ilacs_history(raw_dir / ODS_NAME),
-        ods_latest=official.read_latest(raw_dir / ODS_NAME),
+        ods_history=ods_history,
+        ods_latest=ods_latest,
         local_authorities=authorities,
         la_context=covariates.build_la_context(raw_dir, authorities),
         secondary=pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False),
@@ -401,20 +403,25 @@ def fields_by_table(tables: dict[str, pd.DataFrame]) -> dict[str, list[schema.Fi
     return fields
 
 
-def save(tables: dict[str, pd.DataFrame], summary: dict, out_dir: Path = paths.DATA_PROCESSED) -> None:
+def save(
+    tables: dict[str, pd.DataFrame],
+    summary: dict,
+    out_dir: Path = paths.DATA_PROCESSED,
+    validation_report: Path = paths.REPORTS / "validation.md",
+) -> None:
     """Validate every table, write them to a new folder, then swap it in for out_dir in one step."""
     fields = fields_by_table(tables)
     for name, frame in tables.items():
         schema.validate_table(name, frame, fields[name])
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the data folder is for everyone to read
     try:
         for name, frame in tables.items():
             frame.to_csv(staging / f"{name}.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
         schema.write_datapackage(staging / "datapackage.json", fields)
         (staging / "validation.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
         (staging / "README.md").write_text(validate.data_dictionary_markdown(fields))
-        validate.write_validation_report(summary, paths.REPORTS / "validation.md")
         old = out_dir.with_name(out_dir.name + ".old")
         if out_dir.exists():
             os.replace(out_dir, old)
@@ -422,22 +429,27 @@ def save(tables: dict[str, pd.DataFrame], summary: dict, out_dir: Path = paths.D
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    validate.write_validation_report(summary, validation_report)
 
 
-def build(raw_dir: Path = paths.DATA_RAW, out_dir: Path = paths.DATA_PROCESSED) -> dict:
+def build(
+    raw_dir: Path = paths.DATA_RAW,
+    out_dir: Path = paths.DATA_PROCESSED,
+    validation_report: Path = paths.REPORTS / "validation.md",
+) -> dict:
     """Load, process, validate and save; returns the validation summary."""
     if not raw_dir.is_dir():
         raise RawDataError(f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)")
     inputs = load(raw_dir)
     tables, summary = process(inputs)
-    save(tables, summary, out_dir)
+    save(tables, summary, out_dir, validation_report)
     return summary
 
 
 def main() -> int:
     try:
         summary = build()
-    except (RawDataError, official.OfficialDataError) as error:
+    except (RawDataError, official.OfficialDataError, las.LocalAuthorityError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     print(validate.one_line(summary))
