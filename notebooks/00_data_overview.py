@@ -1,0 +1,225 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (Ofsted LA analysis)
+#     language: python
+#     name: ofsted-analysis
+# ---
+
+# %% [markdown]
+# # What the dataset holds
+#
+# An overview of the processed dataset of Ofsted inspections of English local authority children's
+# services: how many inspections there are per framework and year, how grades are distributed, the
+# mix of judgements in each area, how complete the dataset is against Ofsted's official counts, and
+# what the build's validation found.
+#
+# Three frameworks are covered: the inspections before November 2013 (**pre-SIF**: child protection,
+# safeguarding and looked-after children inspections, graded on a scale with *Adequate*), the
+# **single inspection framework** (SIF, 2013-2018, which inspected all 152 authorities of the time)
+# and **inspections of local authority children's services** (ILACS, from 2018).
+
+# %% tags=["parameters"]
+framework: str = "all"  # framework to describe: "all", "pre-SIF", "SIF" or "ILACS"
+include_secondary: bool = True  # keep inspections and grades known only from press or council pages
+as_at: str = ""  # "YYYY-MM-DD": only the latest judgement per authority and area published by then; "" for all
+seed: int = 20131101  # random seed (nothing here is random; set so every notebook follows one recipe)
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import Markdown, display
+
+from analysis import dataset, paths, report
+from analysis.clean import AREA_LABELS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED
+
+report.seed_everything(seed)
+sns.set_theme(style="whitegrid", context="notebook")
+pd.set_option("display.max_columns", 20, "display.width", 140)
+
+inspections_all = dataset.load_inspections(paths.DATA_PROCESSED)
+judgements_all = dataset.load_judgements(paths.DATA_PROCESSED)
+validation = dataset.load_validation(paths.DATA_PROCESSED)
+inspections, judged = dataset.overview_tables(inspections_all, judgements_all, framework, include_secondary, as_at)
+inspections = inspections.assign(year=dataset.inspection_year(inspections))
+judged = judged.merge(inspections[["inspection_id", "year"]], on="inspection_id", how="left")
+
+report.record("parameters", {"framework": framework, "include_secondary": include_secondary, "as_at": as_at})
+report.record("n_inspections", len(inspections))
+report.record("n_judgements", len(judged))
+report.record("n_authorities", inspections["la_code"].nunique())
+report.record("frameworks", sorted(inspections["framework"].unique()))
+report.record("n_secondary_inspections", int((inspections["source_quality"] == "secondary").sum()))
+report.record("latest_published", None if inspections.empty else str(inspections["published_date"].max().date()))
+
+selection = "every framework" if framework == "all" else f"the {framework} framework"
+display(Markdown(
+    f"This report covers **{selection}**"
+    + ("" if include_secondary else ", leaving out rows known only from secondary sources")
+    + (f", keeping the most recent judgement per authority and area published by **{as_at}**" if as_at else "")
+    + f": **{len(inspections):,} inspections** of **{inspections['la_code'].nunique()} authorities**"
+    f" with **{len(judged):,} judgements** (of {len(inspections_all):,} inspections in the dataset)."
+))
+
+# %% [markdown]
+# ## Inspections per framework and year
+#
+# The year is the year the inspectors were on site (or, when the start date is unknown, the year of
+# publication). SIF inspected every authority once between late 2013 and 2018 (plus re-inspections of
+# those judged inadequate); ILACS inspects on a roughly three-year cycle.
+
+# %%
+per_year = dataset.inspections_per_year(inspections)
+report.record("inspections_per_year", {str(year): row.to_dict() for year, row in per_year.iterrows()})
+if inspections.empty:
+    display(Markdown("_No inspections match the parameters._"))
+else:
+    fig, ax = plt.subplots(figsize=(10, 4))
+    sns.histplot(
+        inspections, x="year", hue="framework", multiple="stack", discrete=True, shrink=0.85,
+        hue_order=[f for f in dataset.FRAMEWORKS if f in per_year.columns], palette=report.FRAMEWORK_COLOURS, ax=ax,
+    )
+    ax.set(xlabel="Year of inspection", ylabel="Inspections", title="Inspections per framework and year")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    plt.show()
+    display(per_year.T)
+
+# %% [markdown]
+# ## Grades by framework and year
+#
+# Each inspection's headline grade: overall effectiveness under SIF and ILACS; under the pre-SIF
+# frameworks, the overall effectiveness of safeguarding (or of services for looked-after children,
+# for inspections of those alone). *Adequate* is kept apart from *Requires improvement to be good*:
+# they are different scales, and whether one stands for the other is an assumption (see the data
+# dictionary).
+
+# %%
+headline = dataset.headline_judgements(judged)
+grade_order = [g for g in GRADE_ORDER_WITH_ADEQUATE if g in set(headline["grade"])]
+shares_by_framework = dataset.grade_shares(headline, by=["framework"])
+report.record("headline_grade_shares", {f: row.round(4).to_dict() for f, row in shares_by_framework.iterrows()})
+if headline.empty:
+    display(Markdown("_No graded judgements match the parameters._"))
+else:
+    frameworks_present = [f for f in dataset.FRAMEWORKS if f in set(headline["framework"])]
+    grid = sns.displot(
+        headline, x="year", hue="grade", col="framework", col_order=frameworks_present,
+        hue_order=grade_order, palette=report.GRADE_COLOURS, multiple="fill", discrete=True, shrink=0.85,
+        facet_kws={"sharex": False}, height=3.6, aspect=1.0,
+    )
+    grid.set_axis_labels("Year of inspection", "Share of inspections")
+    grid.set_titles("{col_name}")
+    for axis, name in zip(grid.axes.flat, frameworks_present):
+        years = sorted(headline.loc[headline["framework"] == name, "year"].dropna().astype(int).unique())
+        axis.set_xticks(years[:: max(1, len(years) // 4)])
+    grid.figure.suptitle("Headline grade by framework and year", y=1.03)
+    plt.show()
+    display((shares_by_framework * 100).round(1).rename_axis(columns="grade (% of inspections)"))
+
+# %% [markdown]
+# ## Judgement mix per area
+#
+# Every judgement in the selection, by harmonised area. Areas are comparable across frameworks only
+# where the crosswalk says so (for instance SIF's "children looked after and achieving permanence"
+# and ILACS's "children in care"). *Not judged* marks areas the framework graded but the inspection
+# did not (e.g. adoption in some authorities).
+
+# %%
+mix = dataset.judgement_mix(judged)
+report.record("judgement_mix", {area: row.to_dict() for area, row in mix.iterrows()})
+if not mix.empty:
+    area_order = [a for a in AREA_LABELS if a in mix.index]
+    hue_order = [g for g in [*GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED] if g in set(judged["grade"])]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(area_order) + 1.2))
+    sns.histplot(
+        judged.assign(area=pd.Categorical(judged["area"], categories=area_order, ordered=True)),
+        y="area", hue="grade", hue_order=hue_order, palette=report.GRADE_COLOURS, multiple="fill",
+        discrete=True, shrink=0.8, ax=ax,
+    )
+    ax.set(xlabel="Share of judgements", ylabel="", title="Grades per judgement area")
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
+    plt.show()
+    display(mix.loc[area_order].assign(label=[AREA_LABELS[a] for a in area_order]).set_index("label", append=True))
+
+# %% [markdown]
+# ## Coverage against the official counts
+#
+# Under SIF Ofsted inspected each of the **152** authorities of the time once; the dataset should hold
+# a SIF inspection for every one of them (five authorities' SIF reports are not in the collected report
+# set and are known from secondary sources only, so leaving secondary rows out lowers this count).
+# For ILACS the reference is Ofsted's official history of ILACS inspections.
+
+# %%
+cover = dataset.coverage(inspections, validation)
+report.record("coverage", {check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
+                           for check, r in cover.iterrows()})
+display(cover)
+
+# %% [markdown]
+# ## Validation results
+#
+# What the data build checked, for the whole dataset (these numbers do not depend on the parameters):
+# how often the report parser's ILACS grades agree with Ofsted's official file, the framework rules
+# (overall effectiveness within the range of the key judgements; an inadequate key judgement making
+# the overall grade inadequate) and their exceptions, and the known gaps.
+
+# %%
+if not validation:
+    display(Markdown("_data/processed/validation.json is missing: run `make data`._"))
+else:
+    files = validation.get("files", {})
+    ilacs = validation.get("ilacs", {})
+    sif = validation.get("sif", {})
+    agreement = pd.DataFrame(ilacs.get("agreement_per_area", {})).T
+    if not agreement.empty:
+        agreement["agreement"] = (agreement["agree"] / agreement["compared"]).round(4)
+    overall_agreement = ilacs.get("agreement_overall")
+    report.record("parser_agreement_overall", overall_agreement)
+    summary_lines = [
+        f"- Report files: {files.get('report_files', '?')}, parsed {files.get('parsed', '?')},"
+        f" skipped {len(files.get('skipped', []))}, parsed with warnings {len(files.get('with_warnings', []))}.",
+        f"- ILACS parser agreement with the official file: "
+        + (f"**{overall_agreement:.1%}** of judgements" if overall_agreement is not None else "not computed")
+        + f" ({len(ilacs.get('disagreements', []))} disagreements; {ilacs.get('reports_matched_to_official', '?')}"
+        f" of {ilacs.get('reports', '?')} ILACS reports matched to an official row).",
+        f"- SIF: {sif.get('authorities_with_primary_sif_report', '?')} of {sif.get('authorities_in_sif_era', '?')}"
+        f" authorities have their SIF report; without one: {', '.join(sif.get('sif_era_authorities_without_report', [])) or 'none'}"
+        f" (covered by a secondary source: {', '.join(sif.get('covered_by_secondary_source', [])) or 'none'}).",
+    ]
+    display(Markdown("\n".join(summary_lines)))
+    if not agreement.empty:
+        display(agreement.rename_axis("area"))
+    rules = pd.DataFrame(
+        {
+            fw: {
+                "inspections checked": r.get("inspections_checked"),
+                "overall outside key range": len(r.get("overall_outside_key_range", [])),
+                "inadequate key but overall not inadequate": len(r.get("inadequate_key_but_overall_not_inadequate", [])),
+                "leadership inadequate but overall not": len(r.get("leadership_inadequate_overall_not_inadequate", [])),
+            }
+            for fw, r in validation.get("rules", {}).items()
+        }
+    )
+    report.record("rule_exceptions", {fw: int(rules[fw].iloc[1:].sum()) for fw in rules.columns})
+    display(rules.rename_axis("framework rule"))
+    gaps = validation.get("known_gaps", {})
+    if gaps.get("note"):
+        display(Markdown(f"**Known gaps.** {gaps['note']}"))
+
+# %% [markdown]
+# ## Provenance
+#
+# The package versions and the checksum of the processed data this report was run with.
+
+# %%
+versions = report.record("package_versions", report.package_versions())
+checksum = report.record("data_checksum", report.data_checksum(paths.DATA_PROCESSED))
+display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())

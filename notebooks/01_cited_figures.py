@@ -1,0 +1,236 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (Ofsted LA analysis)
+#     language: python
+#     name: ofsted-analysis
+# ---
+
+# %% [markdown]
+# # The cited figures: do the published claims reproduce?
+#
+# Five articles supply the figures and claims this project tests:
+#
+# - *How Ofsted's SIF has changed the children's services landscape*, Children & Young People Now, 2 January 2018;
+# - *Behind the Inspection Ratings: Single assessment framework*, Children & Young People Now, 3 January 2017;
+# - *Ofsted aims for more accurate measure of social care services*, Children & Young People Now, early 2017;
+# - *New inspections reveal progress*, Children & Young People Now, late January 2019;
+# - *Ofsted to increase management oversight of inspections to boost consistency, following review*, Community Care.
+#
+# Each claim is an entry of the registry `src/analysis/claims.yaml`: its source, a short quote, its kind
+# (figure, rule or hypothesis) and, for each number it states, a named computation in
+# `analysis.claims`, the published value and the tolerance (with its justification). **No verdict is
+# stored anywhere**: this report computes every one from the processed data.
+#
+# - **reproduced**: the computed value is within the tolerance of the published one;
+# - **differs**: it is not; the difference is shown, and the other bases (publication vs inspection
+#   date, with or without the press-sourced rows, re-inspections counted or not, first vs latest
+#   inspection per council, Adequate mapped or not) are all tried to find which reproduces the
+#   published figure, naming the councils or inspections that make the difference;
+# - **not testable**: the data cannot answer, for the reason the computation found;
+# - **not yet tested**: a hypothesis whose model notebook has not produced a result yet.
+
+# %% tags=["parameters"]
+claims_file: str = "../src/analysis/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
+include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
+date_basis: str = "published"  # "published" or "inspected": how a figure that does not fix it dates an inspection
+seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import Markdown, display
+
+from analysis import claims, paths, report, snapshots
+from analysis.clean import GRADE_ORDER
+
+report.seed_everything(seed)
+sns.set_theme(style="whitegrid", context="notebook")
+pd.set_option("display.max_colwidth", 200, "display.max_rows", 200, "display.width", 160)
+
+registry_path = Path(claims_file) if Path(claims_file).is_absolute() else (paths.NOTEBOOKS / claims_file).resolve()
+entries = claims.load_registry(registry_path)
+data = snapshots.load(paths.DATA_PROCESSED)
+run_defaults = {"include_secondary": include_secondary, "date_basis": date_basis}
+evaluations = claims.evaluate(entries, data, run_defaults)
+table = claims.verdict_table(evaluations, entries)
+by_claim = claims.claim_verdicts(evaluations)
+
+report.record("parameters", {"claims_file": claims_file, "include_secondary": include_secondary, "date_basis": date_basis})
+report.record("n_claims", len(entries))
+report.record("n_figures", len(table))
+report.record("verdict_counts", table["verdict"].value_counts().to_dict())
+report.record("verdicts", {f"{r.claim}.{r.figure}": r.verdict for r in table.itertuples()})
+report.record("computed", {f"{e.claim_id}.{e.figure}": claims.format_value(e.computed) for e in evaluations})
+report.record("claim_verdicts", dict(zip(by_claim["claim"], by_claim["verdict"])))
+
+counts = table["verdict"].value_counts()
+display(Markdown(
+    f"**{len(entries)} claims** ({len(table)} figures) from `{registry_path.name}`, evaluated "
+    f"{'with' if include_secondary else 'without'} the press-sourced rows, dating inspections by "
+    f"**{date_basis}** date where a claim does not say: "
+    + ", ".join(f"**{n}** {v}" for v, n in counts.items()) + "."
+))
+
+# %% [markdown]
+# ## The verdict table
+#
+# One row per published figure. `test` is how the computed value is compared with the published one;
+# `difference` is computed minus published (for sets, the names missing or extra; for named grades, the
+# ones that differ).
+
+# %%
+display(table.set_index(["claim", "figure"]))
+
+# %% [markdown]
+# ## Verdict per claim
+#
+# A claim is reproduced when all its figures are, and differs when any figure differs.
+
+# %%
+summary = by_claim.merge(
+    pd.DataFrame([{"claim": e["id"], "kind": e["kind"], "article": e["source"]["article"], "quote": e["quote"]} for e in entries]),
+    on="claim",
+)
+display(summary.set_index("claim")[["kind", "verdict", "figures", "article", "quote"]])
+
+# %% [markdown]
+# ## What differs, and why
+#
+# For each figure that differs: by how much, and which other basis reproduces it (the fewest changes
+# from the stated basis first), with the councils or inspections that enter or leave the count.
+
+# %%
+differs = table[table["verdict"] == "differs"]
+if differs.empty:
+    display(Markdown("_Every testable figure reproduces._"))
+else:
+    lines = [
+        f"- **{r.claim} {r.figure}**: published {r.published}, computed {r.computed} (difference {r.difference}). {r.explanation}"
+        for r in differs.itertuples()
+    ]
+    display(Markdown("\n".join(lines)))
+
+# %% [markdown]
+# ## Not testable, and not yet tested
+#
+# Figures the data cannot answer, with the reason found; hypotheses whose model notebooks have not
+# produced a result yet (their verdicts appear here once `notebooks/10_goalposts_models` and
+# `notebooks/20_report_language` record them with `analysis.claims.record_hypothesis`).
+
+# %%
+pending = table[table["verdict"].isin(["not testable", claims.NOT_YET_TESTED])]
+if pending.empty:
+    display(Markdown("_None._"))
+else:
+    display(pending.set_index(["claim", "figure"])[["kind", "verdict", "explanation"]])
+
+# %% [markdown]
+# ## SIF judgement mix by year
+#
+# The overall effectiveness grades of SIF inspections (re-inspections included) by year of
+# publication, or of inspection when `date_basis` is "inspected": the picture behind "results under
+# the SIF have improved over time" (2 January 2018) and the "moved the goalposts" hypothesis (H01).
+
+# %%
+sif = snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis)
+sif = sif.assign(year=sif["date"].dt.year.astype("Int64")).dropna(subset=["year"])
+mix_by_year = snapshots.grade_mix_by(sif, "year")
+report.record("sif_mix_by_year", {f"{int(r.year)}|{r.grade}": int(r.count) for r in mix_by_year.itertuples()})
+fig, ax = plt.subplots(figsize=(9, 4))
+sns.histplot(
+    sif.assign(year=sif["year"].astype(int)), x="year", hue="grade", hue_order=GRADE_ORDER, palette=report.GRADE_COLOURS,
+    multiple="fill", discrete=True, shrink=0.8, ax=ax,
+)
+totals = sif.groupby("year").size()
+for year, n in totals.items():
+    ax.text(int(year), 1.01, f"n={n}", ha="center", va="bottom", fontsize=9)
+ax.set(xlabel=f"Year {'published' if date_basis == 'published' else 'inspected'}", ylabel="Share of SIF inspections",
+       title="SIF overall effectiveness by year", ylim=(0, 1.08))
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
+plt.show()
+display(mix_by_year.pivot(index="year", columns="grade", values="count").reindex(columns=GRADE_ORDER).assign(total=totals))
+
+# %% [markdown]
+# ## Leadership judgements as at December 2016
+#
+# Each council's SIF leadership, management and governance grade in force on 31 December 2016 (its
+# latest SIF result published by then), against the figures of *Behind the Inspection Ratings*
+# (3 January 2017, claim C11; "just under half" RI is drawn at 47.5%).
+
+# %%
+leadership = snapshots.as_at(
+    snapshots.judgements_for(data, area="leadership", framework="SIF", include_secondary=include_secondary, date_basis="published"),
+    "2016-12-31",
+)
+computed_mix = snapshots.grade_counts(leadership)
+published_c11 = {f["name"]: f["published"] for e in entries if e["id"] == "C11" for f in e["figures"]}
+total = int(computed_mix["count"].sum())
+published_counts = {
+    "Outstanding": published_c11.get("outstanding"),
+    "Good": published_c11.get("good"),
+    "Requires improvement to be good": (published_c11["requires_improvement_share"] / 100 * total) if "requires_improvement_share" in published_c11 else None,
+    "Inadequate": published_c11.get("inadequate"),
+}
+compare_mix = computed_mix.assign(published=pd.Series(published_counts)).reset_index()
+report.record("leadership_dec_2016", computed_mix["count"].to_dict())
+fig, ax = plt.subplots(figsize=(8, 3.8))
+sns.barplot(compare_mix, x="grade", y="count", hue="grade", palette=report.GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax)
+ax.scatter(range(len(GRADE_ORDER)), compare_mix.set_index("grade").loc[GRADE_ORDER, "published"], marker="D", color="black", zorder=3,
+           label="published (CYP Now, 3 Jan 2017)")
+ax.set(xlabel="", ylabel="Councils", title=f"SIF leadership grade in force on 31 Dec 2016 ({total} councils)")
+ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
+ax.legend(loc="upper left")
+plt.show()
+display(compare_mix.set_index("grade"))
+
+# %% [markdown]
+# ## ILACS year one against SIF year one
+#
+# *New inspections reveal progress* (January 2019) compares the first 34 ILACS inspections with the 39
+# SIF results of 2014. ILACS year one here is each council's first ILACS judgement published by
+# 17 January 2019; SIF year one is the SIF results published in 2014 (the year of publication does not
+# depend on `date_basis` here: both windows are as the article defines them).
+
+# %%
+ilacs_y1 = snapshots.first_per_la(snapshots.in_window(
+    snapshots.judgements_for(data, area="overall", framework="ILACS", include_secondary=include_secondary, date_basis="published"),
+    "2018-01-01", "2019-01-17",
+))
+sif_y1 = snapshots.in_year(
+    snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis="published"), 2014
+)
+year_one = pd.concat([
+    snapshots.grade_counts(sif_y1).assign(framework=f"SIF 2014 (n={len(sif_y1)})"),
+    snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to 17 Jan 2019 (n={len(ilacs_y1)})"),
+]).reset_index()
+report.record("year_one", {r.framework.split(" (")[0] + "|" + r.grade: float(r.share) for r in year_one.itertuples()})
+fig, ax = plt.subplots(figsize=(8, 3.8))
+sns.barplot(year_one, x="grade", y="share", hue="framework", order=GRADE_ORDER,
+            palette=[report.FRAMEWORK_COLOURS["SIF"], report.FRAMEWORK_COLOURS["ILACS"]], ax=ax)
+ax.set(xlabel="", ylabel="% of councils", title="Overall effectiveness in the first year of each framework")
+sns.move_legend(ax, "upper left", title="")
+ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
+plt.show()
+display(year_one.pivot(index="grade", columns="framework", values="count").reindex(GRADE_ORDER))
+
+# %% [markdown]
+# ## Provenance
+#
+# The package versions and the checksum of the processed data this report was run with.
+
+# %%
+versions = report.record("package_versions", report.package_versions())
+checksum = report.record("data_checksum", report.data_checksum(paths.DATA_PROCESSED))
+display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())
