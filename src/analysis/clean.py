@@ -36,6 +36,9 @@ _GRADE_SPELLINGS: dict[str, str] = {
     "require improvement to be good": REQUIRES_IMPROVEMENT,
     "requires improvement to be good.": REQUIRES_IMPROVEMENT,
     "adequate": ADEQUATE,
+    # Bury 2016 reports its earlier inspections as "satisfactory for both": the pre-2010 name of the
+    # third grade, which later frameworks called adequate.
+    "satisfactory": ADEQUATE,
     "inadequate": INADEQUATE,
     "not judged": NOT_JUDGED,
 }

@@ -29,7 +29,8 @@ class PreviousInspection:
     inspection_type: str  # "child protection", "looked after children", "safeguarding and looked after children", "SIF"
     start_date: dt.date | None  # first day if the report gives one, else the first of the month
     end_date: dt.date | None
-    date_precision: str  # "day" or "month"
+    date_precision: str  # "day", "month", "year" (year only: 1 January), or "published month" /
+    # "published day" when the report gives the date the earlier report was published, not the visit
     grade: str  # normalised label
     area: str  # harmonised key of that grade: "safeguarding" for child protection, "looked_after" for LAC
     page: int
