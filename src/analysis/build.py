@@ -49,7 +49,9 @@ TYPE_OF = {
     reports.SIF: "SIF",
     reports.SIF_REINSPECTION: "SIF re-inspection",
     reports.LSCB_REVIEW: "LSCB review",
-    reports.LAC_2013: "looked after children 2013",
+    # The 2013 inspections of looked after children services are the same kind of inspection that
+    # SIF reports name as "the previous inspection of ... services for looked after children".
+    reports.LAC_2013: "looked after children",
 }
 
 
@@ -192,28 +194,51 @@ def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
     """Earlier (pre-SIF) inspections named in SIF reports: one row per inspection, first report wins."""
     inspections: dict[tuple, dict] = {}
     judgements: list[dict] = []
+    # Earlier inspections that are reports of their own in the collection (the four 2013 looked
+    # after children inspections) are not added again. A SIF report may date them by the visit or by
+    # publication (Kent: on site 15-19 July 2013, named as "August 2013"): within 62 days is the same.
+    own_reports = [
+        (las.la_code_for_urn(r.urn, inputs.local_authorities), TYPE_OF[r.report_type], inputs.parsed[r.file].start_date)
+        for r in inputs.reports
+        if r.report_type == reports.LAC_2013 and inputs.parsed[r.file].start_date
+    ]
     for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
         if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION):
             continue
         la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
+        seen: set[tuple[str, str]] = set()
         for previous in inputs.parsed[report.file].previous:
             if previous.inspection_type == "SIF":
                 continue  # the earlier SIF is a report of its own: linked by previous_inspection_id
+            # The "Previous Ofsted inspections" section comes first; a later mention of the same
+            # inspection (executive summary, progress paragraph) may date it differently (Isle of
+            # Wight 2014: November 2012 there, January 2013 in the section): the section wins.
+            if (previous.inspection_type, previous.area) in seen:
+                continue
+            seen.add((previous.inspection_type, previous.area))
+            if previous.start_date and any(
+                (code, kind) == (la_code, previous.inspection_type) and abs((previous.start_date - start).days) <= 62
+                for code, kind, start in own_reports
+            ):
+                continue
             key = (la_code, previous.inspection_type, previous.start_date)
             inspection_id = f"{Path(report.file).stem}-prev-{_slug(previous.inspection_type)}"
             if key not in inspections:
                 if any(row["inspection_id"] == inspection_id for row in inspections.values()):
                     inspection_id += f"-{previous.start_date}"
+                # "The previous inspection ... was published in February 2013": a publication date,
+                # not the visit: it goes into published_date and the start date stays unknown.
+                published = previous.date_precision.startswith("published")
                 inspections[key] = dict(
                     inspection_id=inspection_id,
                     la_code=la_code,
                     framework="pre-SIF",
                     inspection_type=previous.inspection_type,
-                    start_date=_iso(previous.start_date),
-                    end_date=_iso(previous.end_date),
-                    date_precision=previous.date_precision if previous.start_date else "unknown",
-                    published_date=None,
-                    published_date_source="none",
+                    start_date=None if published else _iso(previous.start_date),
+                    end_date=None if published else _iso(previous.end_date),
+                    date_precision=previous.date_precision.removeprefix("published ") if previous.start_date else "unknown",
+                    published_date=_iso(previous.start_date) if published else None,
+                    published_date_source="later report" if published else "none",
                     source=_page_source(report.file, previous.page),
                     source_quality="primary",
                     official_source=None,
