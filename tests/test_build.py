@@ -160,3 +160,31 @@ def test_main_prints_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(build, "build", lambda: real_build(tmp_path / "absent", tmp_path / "out", tmp_path / "v.md"))
     assert build.main() == 1
     assert capsys.readouterr().err.startswith("ERROR: Raw data folder not found")
+
+
+def test_sif_report_statistics_in_context(tables) -> None:
+    context = tables["la_context"]
+    counts = context[context["measure"].str.startswith("sif_report_")]["measure"].value_counts().to_dict()
+    assert counts == {
+        "sif_report_child_protection_plans": 167,
+        "sif_report_children_under_18": 167,
+        "sif_report_looked_after": 167,
+        "sif_report_children_in_need": 166,
+        "sif_report_looked_after_rate": 164,
+        "sif_report_poverty_pct_in_poverty": 127,
+        "sif_report_poverty_pct_low_income_families": 37,
+    }
+    norfolk = context[(context["source"] == "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=4") & (context["measure"] == "sif_report_looked_after_rate")]
+    assert norfolk["value"].tolist() == ["63.2"] and norfolk["year"].tolist() == ["2015"]
+
+
+def test_previous_inspections_named_in_sif_reports(tables) -> None:
+    inspections, judgements = tables["inspections"], tables["judgements"]
+    pre = inspections[inspections["framework"] == "pre-SIF"]
+    assert len(pre) == 286
+    norfolk = pre[pre["inspection_id"] == "80418_norfolk_2015-10-20-prev-child-protection"].iloc[0]
+    assert (norfolk["start_date"], norfolk["date_precision"], norfolk["source"]) == ("2013-01-01", "month", "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=3")
+    grade = judgements[judgements["inspection_id"] == norfolk["inspection_id"]]
+    assert grade[["area", "grade"]].values.tolist() == [["safeguarding", "Inadequate"]]
+    # the 2013 looked after children report of Norfolk is not doubled by the SIF report naming it
+    assert len(pre[(pre["la_code"] == "E10000020") & (pre["inspection_type"] == "looked after children")]) == 1

@@ -360,11 +360,16 @@ def _context_from_reports(inputs: Inputs) -> pd.DataFrame:
         if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION) or not parsed.start_date:
             continue
         for stat in parsed.context:
+            measure = f"sif_report_{stat.measure}"
+            if stat.measure == "poverty_pct":
+                # Two different measures hide under one heading: "living in poverty" (most reports)
+                # and "living in low-income families" (HMRC's measure): kept apart.
+                measure += "_low_income_families" if stat.note.startswith("low-income") else "_in_poverty"
             rows.append(
                 dict(
                     la_code=las.la_code_for_urn(report.urn, inputs.local_authorities),
                     year=parsed.start_date.year,
-                    measure=f"sif_report_{stat.measure}",
+                    measure=measure,
                     value=float(stat.value),
                     source=_page_source(report.file, stat.page),
                 )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analysis import official
+from analysis import covariates, official
 from analysis.clean import AREA_CROSSWALK, AREA_LABELS, INADEQUATE
 from analysis.parse_sif_context import check_context
 
@@ -258,4 +258,16 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
     for table, spec in TABLES.items():
         lines += ["", f"## {table}.csv", "", spec["description"], "", "| column | type | description |", "|---|---|---|"]
         lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in fields[table]]
+    lines += ["", "## la_context measures", "", "| measure | from |", "|---|---|"]
+    lines += [f"| `{m.measure}` | DfE/ONS `{m.file}`, column `{m.column}` |" for m in covariates.DFE_MEASURES]
+    lines += [
+        "| `imd_avg_rank` | IMD 2019: population-weighted mean LSOA rank (1 = most deprived), year 2019 |",
+        "| `imd_share_most_deprived_decile` | IMD 2019: share of LSOAs in the most deprived national decile, year 2019 |",
+    ]
+    lines += [f"| `sif_report_{m}` | printed in the SIF report (\"Information about this local authority area\"); source gives the page |" for m in SIF_REPORT_MEASURES]
+    lines += ["", "The method of each (suppression marks, code changes, IMD aggregation) is documented in `src/analysis/covariates.py`."]
     return "\n".join(lines) + "\n"
+
+
+#: Statistics read from SIF reports (analysis.parse_sif_context), stored as `sif_report_<measure>`.
+SIF_REPORT_MEASURES = ("children_under_18", "poverty_pct_in_poverty", "poverty_pct_low_income_families", "children_in_need", "child_protection_plans", "looked_after", "looked_after_rate")
