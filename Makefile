@@ -10,7 +10,7 @@ KERNEL_NAME := ofsted-analysis
 STAMPS := .stamps
 
 # Code the processed data depends on (the notebooks and report runner do not change the data).
-DATA_CODE := $(filter-out src/analysis/report.py src/analysis/claims.py src/analysis/snapshots.py,$(wildcard src/analysis/*.py src/analysis/*.yaml))
+DATA_CODE := $(filter-out src/analysis/report.py src/analysis/claims.py src/analysis/claims.yaml src/analysis/snapshots.py src/analysis/dataset.py,$(wildcard src/analysis/*.py src/analysis/*.yaml))
 
 .PHONY: all setup data reports test bench lab clean-reports help
 all: reports
