@@ -13,6 +13,14 @@ import re
 
 import pandas as pd
 
+#: Month names as the reports print them (lower-cased) -> month number, for the date parsers.
+MONTHS: dict[str, int] = {
+    name: number
+    for number, name in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+}
+
 OUTSTANDING = "Outstanding"
 GOOD = "Good"
 REQUIRES_IMPROVEMENT = "Requires improvement to be good"

@@ -15,21 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.clean import GradeError, normalise_grade
+from analysis.clean import MONTHS, GradeError, normalise_grade
 from analysis.records import Judgement, ParsedReport
 from analysis.reports import ILACS, Report
 
 #: The care leavers judgement starts with inspections from 1 January 2023 (Ofsted ODS, Notes sheet).
 CARE_LEAVERS_FROM = dt.date(2023, 1, 1)
 
-MONTHS: dict[str, int] = {
-    name: number
-    for number, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july",
-         "august", "september", "october", "november", "december"],
-        start=1,
-    )
-}
 
 _APOS = "['’]"
 _GRADE = r"(Outstanding|Good|Requires\s+improvement(?:\s+to\s+be\s+good)?|Inadequate)"

@@ -20,19 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.clean import GradeError, normalise_grade
+from analysis.clean import MONTHS, GradeError, normalise_grade
 from analysis.parse_sif_context import parse_context, parse_previous
 from analysis.records import Judgement, ParsedReport
 from analysis.reports import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
 
-MONTHS: dict[str, int] = {
-    name: number
-    for number, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july",
-         "august", "september", "october", "november", "december"],
-        start=1,
-    )
-}
 
 #: Every grade spelling the SIF-era reports print: "Require improvement" (sic, Isle of Wight 2014,
 #: Thurrock 2016), "Requires \nimprovement to be \ngood" wrapped over three lines (Darlington

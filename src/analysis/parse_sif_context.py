@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from analysis.clean import ADEQUATE, normalise_grade
+from analysis.clean import ADEQUATE, MONTHS, normalise_grade
 from analysis.records import ContextStat, PreviousInspection
 from analysis.reports import SIF_REINSPECTION, Report
 
@@ -30,12 +30,6 @@ from analysis.reports import SIF_REINSPECTION, Report
 # Shared text handling
 # --------------------------------------------------------------------------------------------
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        "january february march april may june july august september october november december".split(), start=1
-    )
-}
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 
 # Private-use glyphs PDFium returns for list bullets ("\uf06e", "\uf0b7", ...) and the soft
