@@ -102,7 +102,16 @@ def test_every_value_traceable(tables) -> None:
     official_rows = inspections[inspections["source_quality"] == "official"]
     assert official_rows["source"].str.contains("ILACS_inspection_history!row=").all()
     report_judgements = judgements[judgements["inspection_id"].isin(primary["inspection_id"])]
-    assert (report_judgements["page"] != "").all()
+    assert (report_judgements["page"] != "").all() and (report_judgements["snippet"] != "").all()
+    # the snippet holds the grade it was read from (white space folded)
+    norfolk = report_judgements[report_judgements["inspection_id"] == "80418_norfolk_2015-10-20"].set_index("area")
+    assert norfolk.loc["looked_after", "snippet"].endswith("permanence Inadequate")
+
+
+def test_report_names_agree_with_urns(summary) -> None:
+    names = summary["report_names"]
+    assert names["reports_checked"] == names["agree"] == 431
+    assert names["mismatched"] == [] and names["unresolved"] == []
 
 
 def test_committed_processed_data_is_current(built: Path) -> None:

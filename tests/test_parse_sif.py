@@ -48,6 +48,7 @@ TITLED_REINSPECTIONS = {
     "80480_lancashire_2018-08-17.pdf", "80518_wandsworth_2018-07-20.pdf", "80521_manchester_2017-12-21.pdf",
     "80543_rotherham_2018-01-29.pdf", "80549_sandwell_2018-01-29.pdf", "80566_sunderland_2018-07-25.pdf",
     "80567_surrey_2018-05-16.pdf", "80572_torbay_2018-08-24.pdf", "80577_west-berkshire_2017-07-07.pdf",
+    "80555_somerset_2018-01-29.pdf",  # "Reinspection", no hyphen
 }
 
 #: Re-inspections titled "Inspection of services ..." like a first SIF; read_reports marks them as
@@ -57,7 +58,6 @@ UNTITLED_REINSPECTIONS = {
     "80506_lambeth_2018-05-09.pdf": "80506_lambeth_2015-05-12.pdf",
     "80482_leicester_2017-09-04.pdf": "80482_leicester_2015-03-20.pdf",
     "80553_slough_2016-02-17.pdf": "80553_slough_2014-02-14.pdf",
-    "80555_somerset_2018-01-29.pdf": "80555_somerset_2015-03-27.pdf",
 }
 REINSPECTIONS = TITLED_REINSPECTIONS | set(UNTITLED_REINSPECTIONS)
 

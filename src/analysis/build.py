@@ -205,6 +205,7 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
                     area_label=judgement.area_label,
                     grade=grade,
                     page=judgement.page,
+                    snippet=judgement.snippet,
                     source_quality=quality,
                 )
             )
@@ -271,9 +272,10 @@ def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
                     dict(
                         inspection_id=row_id,
                         area=previous.area,
-                        area_label=previous.snippet[:120],
+                        area_label=PREVIOUS_LABELS[previous.area],
                         grade=previous.grade,
                         page=previous.page,
+                        snippet=previous.snippet,
                         source_quality="primary",
                     )
                 )
@@ -308,10 +310,17 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
         for area in official.AREAS:
             if pd.notna(row[area]):
                 judgements.append(
-                    dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=row[area], page=None, source_quality="official")
+                    dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=row[area], page=None, snippet=None, source_quality="official")
                 )
     return inspections, judgements
 
+
+#: How an earlier inspection's grade is labelled: SIF reports name it in a sentence, not a table.
+PREVIOUS_LABELS = {
+    "safeguarding": "previous inspection of arrangements for the protection of children / safeguarding (as named in a SIF report)",
+    "looked_after": "previous inspection of services for looked after children (as named in a SIF report)",
+    "overall": "previous safeguarding and looked after children inspection, one grade for both (as named in a SIF report)",
+}
 
 SECONDARY_AREAS = {
     "overall": "overall",
@@ -367,6 +376,7 @@ def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
                         area_label=f"{column} (as reported: {row['confidence']})",
                         grade=normalise_grade(row[column]),
                         page=None,
+                        snippet=row["quote"] or None,
                         source_quality="secondary",
                     )
                 )
@@ -427,7 +437,7 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
     inspections = inspections.sort_values(["la_code", "start_date", "inspection_id"], na_position="first").reset_index(drop=True)
     judgements["grade_rank"] = judgements["grade"].map(grade_rank).astype("Int64")
     judgements["page"] = judgements["page"].astype("Int64")
-    judgements = judgements[["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "source_quality"]]
+    judgements = judgements[["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "snippet", "source_quality"]]
     judgements = judgements.sort_values(["inspection_id", "area"]).reset_index(drop=True)
     context = pd.concat([inputs.la_context, _context_from_reports(inputs)], ignore_index=True)
     context["year"] = context["year"].astype("Int64")

@@ -85,10 +85,11 @@ def find_la_name(page: str) -> str | None:
 
     Page 1 starts with the page number "1" (not always: Kingston upon Hull 2015 has none), then the
     name, which may wrap ("Norfolk County Council", "London Borough of \\nLambeth"), then the title
-    "Inspection of services for children ..." or "Re-inspection of services ...". The 2013 looked
+    "Inspection of services for children ..." or "Re-inspection of services ..." (Somerset 2018:
+    "Reinspection", no hyphen). The 2013 looked
     after children reports put the title first and the name after it; see parse_lac_2013.
     """
-    title = re.search(r"(?:Re-)?inspection\s+of\s+services\s+for\s+children", page, re.IGNORECASE)
+    title = re.search(r"(?:Re-?)?inspection\s+of\s+services\s+for\s+children", page, re.IGNORECASE)
     if not title:
         return None
     head = page[: title.start()]

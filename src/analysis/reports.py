@@ -84,8 +84,9 @@ def classify(pages: list[str] | tuple[str, ...]) -> str:
     """What kind of report this is, from its title on the first page(s)."""
     head = _flat("\n".join(pages[:2]))[:1500]
     # "Re-inspection of services for children in need of help and protection, children looked after
-    # and care leavers" (Darlington, Lambeth, ...): check before the plain SIF title it contains.
-    if "re-inspection of services for children" in head:
+    # and care leavers": check before the plain SIF title it contains. Somerset 2018 prints
+    # "Reinspection" without the hyphen.
+    if re.search(r"re-?inspection of services for children", head):
         return SIF_REINSPECTION
     if "inspection of services for children in need of help and protection" in head:
         return SIF
@@ -110,8 +111,8 @@ def mark_reinspections(reports: list[Report]) -> tuple[list[Report], dict[str, s
     """Mark as re-inspections the SIF reports that follow an earlier SIF report of the same authority.
 
     Most SIF re-inspections are titled "Re-inspection of services for children in need of help and
-    protection...", but five are titled as a full SIF inspection although the authority had one
-    already (Darlington 2018, Leicester 2017, Lambeth 2018, Slough 2016, Somerset 2018). Reports are
+    protection...", but four are titled as a full SIF inspection although the authority had one
+    already (Darlington 2018, Leicester 2017, Lambeth 2018, Slough 2016). Reports are
     ordered by Ofsted's listed date within each URN. Returns the reports and a note per changed file.
     """
     first_sif: dict[str, str] = {}

@@ -75,6 +75,7 @@ TABLES: dict[str, dict] = {
             Field("grade", "string", "Grade label. 'Adequate' (pre-2013 frameworks) keeps its label.", enum=tuple(GRADES)),
             Field("grade_rank", "integer", "1 Outstanding, 2 Good, 3 Requires improvement (and the old Adequate), 4 Inadequate; empty for Not judged.", required=False),
             Field("page", "integer", "Page of the report the grade was read from (1-based); empty for official or secondary rows.", required=False),
+            Field("snippet", "string", "The report text the grade was read from (white space folded, at most 200 characters); for secondary rows the press quote; empty for official rows.", required=False),
             Field("source_quality", "string", "As in inspections.csv, for this value: an ILACS grade that the official ODS gives differently is 'official'.", enum=tuple(SOURCE_QUALITIES)),
         ],
     ),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analysis import covariates, official
+from analysis import covariates, las, official
 from analysis.clean import AREA_CROSSWALK, AREA_LABELS, INADEQUATE
 from analysis.parse_sif_context import check_context
 
@@ -84,6 +84,26 @@ def context_checks(inputs: Inputs) -> dict[str, Any]:
     return {"reports_checked": checked, "consistent": checked - len(failing), "inconsistent": failing}
 
 
+def name_checks(inputs: Inputs) -> dict[str, Any]:
+    """Does the authority a report names on page 1 resolve to the authority of its Ofsted URN?"""
+    mismatched, unresolved, checked = [], [], 0
+    for report in inputs.reports:
+        name = inputs.parsed[report.file].la_name
+        if not name:
+            unresolved.append({"file": report.file, "name": None})
+            continue
+        checked += 1
+        expected = las.la_code_for_urn(report.urn, inputs.local_authorities)
+        try:
+            found = las.la_code_for_name(name, inputs.local_authorities)
+        except las.LocalAuthorityError:
+            unresolved.append({"file": report.file, "name": name})
+            continue
+        if found != expected:
+            mismatched.append({"file": report.file, "name": name, "name_code": found, "urn_code": expected})
+    return {"reports_checked": checked, "agree": checked - len(mismatched) - len(unresolved), "mismatched": mismatched, "unresolved": unresolved}
+
+
 def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataFrame) -> dict[str, Any]:
     """Every number of the validation report, as plain JSON-able values."""
     inspections, judgements, log = tables["inspections"], tables["judgements"], tables["extraction_log"]
@@ -140,6 +160,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
         },
         "rules": {framework: rule_exceptions(inspections, judgements, framework) for framework in ("SIF", "ILACS")},
         "context_statistics": context_checks(inputs),
+        "report_names": name_checks(inputs),
         "known_gaps": {
             "current_authorities": len(current),
             "note": "The report set was collected for the 153 authorities of 2025: the SIF reports of Bournemouth, "
@@ -224,6 +245,14 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         f"- Reports giving looked-after count, under-18 population and rate: {ctx['reports_checked']}; consistent: {ctx['consistent']}.",
     ]
     lines += [f"  - `{f}`: {'; '.join(p)}" for f, p in sorted(ctx["inconsistent"].items())]
+    names = summary["report_names"]
+    lines += [
+        "",
+        "## Authority names printed in the reports",
+        f"- Reports whose page-1 name resolves to the authority of their Ofsted URN: {names['agree']} of {names['reports_checked']}.",
+    ]
+    lines += [f"  - `{m['file']}`: names {m['name']!r} ({m['name_code']}), URN gives {m['urn_code']}" for m in names["mismatched"]]
+    lines += [f"  - `{u['file']}`: name {u['name']!r} not resolved" for u in names["unresolved"]]
     lines += ["", "## Known gaps", "", summary["known_gaps"]["note"], ""]
     return "\n".join(lines)
 
