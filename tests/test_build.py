@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -36,9 +37,11 @@ def summary(built: Path) -> dict:
     return json.loads((built / "validation.json").read_text())
 
 
-def test_every_report_file_accounted_for(tables) -> None:
+def test_every_report_file_accounted_for(tables, summary) -> None:
     log = tables["extraction_log"]
     assert len(log) == 431 and set(log["status"]) == {"parsed"}
+    assert summary["files"]["failed"] == summary["files"]["not_used"] == summary["files"]["skipped"] == []
+    assert not log["reason"].str.contains("parser failed").any()
 
 
 def test_sif_coverage(tables, summary) -> None:
@@ -63,6 +66,10 @@ def test_reinspections_linked_to_their_first_sif(tables) -> None:
     assert (linked != "").all()
     assert (inspections.loc[linked, "inspection_type"] == "SIF").all()
     assert (inspections.loc[linked, "la_code"].values == again.loc[linked.index, "la_code"].values).all()
+
+
+def test_sif_era_count_agrees_with_ofsted(summary) -> None:
+    assert summary["sif"]["authorities_in_sif_era_in_table"] == summary["sif"]["authorities_in_sif_era"] == 152
 
 
 def test_the_five_missing_authorities_are_secondary(tables, summary) -> None:
@@ -106,6 +113,29 @@ def test_every_value_traceable(tables) -> None:
     # the snippet holds the grade it was read from (white space folded)
     norfolk = report_judgements[report_judgements["inspection_id"] == "80418_norfolk_2015-10-20"].set_index("area")
     assert norfolk.loc["looked_after", "snippet"].endswith("permanence Inadequate")
+
+
+GRADE_WORDS = {
+    "Outstanding": r"outstanding",
+    "Good": r"\bgood\b",
+    "Requires improvement to be good": r"requir",
+    "Adequate": r"(?<!in)adequate|satisfactory",
+    "Inadequate": r"inadequate",
+    "Not judged": r"not judged",
+}
+
+
+def test_every_report_grade_snippet_holds_its_grade(tables) -> None:
+    """Each grade read from a report (tables, prose, earlier inspections) comes with the text that says it."""
+    judgements = tables["judgements"]
+    from_reports = judgements[(judgements["source_quality"] == "primary") & (judgements["snippet"] != "")]
+    assert len(from_reports) == len(judgements[judgements["source_quality"] == "primary"]) == 2586
+    missing = [
+        (row.inspection_id, row.area, row.grade)
+        for row in from_reports.itertuples()
+        if not re.search(GRADE_WORDS[row.grade], row.snippet, re.IGNORECASE)
+    ]
+    assert missing == []
 
 
 def test_report_names_agree_with_urns(summary) -> None:

@@ -166,8 +166,8 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
             inspection_type = "ILACS short" if days is not None and days <= 7 else "ILACS standard"
         previous_id = None
         if report.report_type in (reports.SIF, reports.SIF_REINSPECTION):
-            previous_id = earlier_sif.get(report.urn)
-            earlier_sif.setdefault(report.urn, inspection_id)
+            previous_id = earlier_sif.get(report.urn)  # the SIF inspection just before this one
+            earlier_sif[report.urn] = inspection_id
         if parsed.published_date and not parsed.published_from_manifest:
             published, published_source = parsed.published_date, "report"
         elif official_row is not None:
@@ -193,6 +193,13 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
                 previous_inspection_id=previous_id,
             )
         )
+        if official_row is not None:
+            # Official wins, also where the parser found no grade for an area the ODS grades.
+            for area in official.AREAS:
+                if pd.notna(official_row[area]) and parsed.grade(area) is None:
+                    judgements.append(
+                        dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=official_row[area], page=None, snippet=None, source_quality="official")
+                    )
         for judgement in parsed.judgements:
             grade, quality = judgement.grade, "primary"
             if official_row is not None and judgement.area in official_row.index and pd.notna(official_row[judgement.area]):
@@ -335,12 +342,16 @@ SECONDARY_AREAS = {
 
 def _secondary_period(period: str) -> tuple[str | None, str | None, str]:
     """Dates from the secondary table's inspection_period: '2016-02-22/2016-03-17', '2014-04', '2015',
-    '2017 (month uncertain)'. A year alone gives no date (precision 'unknown')."""
+    '2017 (month uncertain)'. A month gives its first day. A year alone gives no date (precision
+    'unknown'): placing it on 1 January would put it before events it may have followed in date-based
+    snapshots. The period as printed stays in the secondary CSV."""
     if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", period):
         return match.group(1), match.group(2), "day"
     if match := re.fullmatch(r"(\d{4}-\d{2})", period):
         return f"{match.group(1)}-01", None, "month"
-    return None, None, "unknown"
+    if re.match(r"\d{4}\b", period):
+        return None, None, "unknown"
+    raise ValueError(f"{SECONDARY_NAME}: inspection_period {period!r} is none of YYYY-MM-DD/YYYY-MM-DD, YYYY-MM, YYYY")
 
 
 def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
@@ -415,7 +426,13 @@ def _extraction_log(inputs: Inputs) -> pd.DataFrame:
         row = dict(entry)
         if row["status"] == "read":
             warnings = inputs.parsed[row["file"]].warnings
-            row["status"] = "parsed"
+            if row["report_type"] not in FRAMEWORK_OF:
+                row["status"] = "not used"  # read, but of no type the dataset takes (e.g. 'unknown')
+                warnings = [f"report type {row['report_type']!r}: not parsed", *warnings]
+            elif any(w.startswith("parser failed") for w in warnings):
+                row["status"] = "failed"
+            else:
+                row["status"] = "parsed"
             row["reason"] = "; ".join(filter(None, [row["reason"], *warnings])) or None
         rows.append(row)
     return pd.DataFrame(rows, columns=["file", "sha256", "report_type", "status", "reason"]).replace({"": None})
@@ -484,6 +501,7 @@ def save(
         (staging / "validation.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
         (staging / "README.md").write_text(validate.data_dictionary_markdown(fields))
         old = out_dir.with_name(out_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)  # a leftover from an interrupted build
         if out_dir.exists():
             os.replace(out_dir, old)
         os.replace(staging, out_dir)

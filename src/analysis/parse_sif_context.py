@@ -435,6 +435,18 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
     if _OTHER_SERVICE_RE.search(subject) or not (_SAFE_RE.search(subject) or _LAC_RE.search(subject)):
         return []
     grade_text = statement.grade_text[date.span[1] :]
+
+    def quote(position: int) -> str:
+        """The text from the date to the grade word at `position` in grade_text: the grade is often
+        in the next sentence ("... was in January 2013. The local authority was inadequate.")."""
+        start, grade_at = max(0, date.span[0] - 60), date.span[1] + position
+        if start:  # begin at a word
+            start = statement.grade_text.find(" ", start) + 1 or start
+        text_ = statement.grade_text[start : grade_at + 25]
+        if len(text_) > 200:
+            text_ = statement.grade_text[start : start + 95] + " … " + statement.grade_text[grade_at - 75 : grade_at + 25]
+        return text_
+
     judged = _JUDGED_RE.search(grade_text)
     if not judged:
         return []
@@ -455,28 +467,28 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
         # judged to be still inadequate".
         area = "help_protection" if has_safe and not has_lac else "looked_after" if has_lac and not has_safe else None
         if area:
-            records.append(_record(SIF_TYPE, area, grades[0][1], date, page, sentence))
+            records.append(_record(SIF_TYPE, area, grades[0][1], date, page, quote(grades[0][2])))
         return records
     if not slac:
         area = "safeguarding" if has_safe else "looked_after"
         kind = CHILD_PROTECTION if has_safe else LOOKED_AFTER_CHILDREN
         # The first grade is the judgement ("adequate in overall effectiveness", Stockton 2016).
-        records.append(_record(kind, area, grades[0][1], date, page, sentence))
+        records.append(_record(kind, area, grades[0][1], date, page, quote(grades[0][2])))
         return records
-    labelled = [(a, g) for a, g, _ in grades if a in ("safeguarding", "looked_after", "both")]
+    labelled = [(a, g, at) for a, g, at in grades if a in ("safeguarding", "looked_after", "both")]
     if labelled:
         seen: set[str] = set()
-        for area, grade in labelled:
+        for area, grade, at in labelled:
             for one in ("safeguarding", "looked_after") if area == "both" else (area,):
                 if one not in seen:
                     seen.add(one)
-                    records.append(_record(SLAC, one, grade, date, page, sentence))
+                    records.append(_record(SLAC, one, grade, date, page, quote(at)))
     elif len({g for _, g, _ in grades}) == 1:
         # Bradford 2014: "The previous inspection of Bradford's safeguarding and looked after children
         # services was in May 2012. The local authority was judged to be good." One grade for an
         # inspection that graded safeguarding and looked after children separately: which one it is
         # cannot be told, so it is kept as the inspection's 'overall' grade, not as either area.
-        records.append(_record(SLAC, "overall", grades[0][1], date, page, sentence))
+        records.append(_record(SLAC, "overall", grades[0][1], date, page, quote(grades[0][2])))
     return records
 
 

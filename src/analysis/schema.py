@@ -102,7 +102,7 @@ TABLES: dict[str, dict] = {
             Field("file", "string", "Report file name.", unique=True),
             Field("sha256", "string", "SHA-256 of the file."),
             Field("report_type", "string", "Classification from the title.", required=False),
-            Field("status", "string", "parsed or skipped.", enum=("parsed", "skipped")),
+            Field("status", "string", "parsed; skipped (unreadable: not a PDF, truncated); failed (the parser raised: see reason); not used (a report of a type the dataset does not take).", enum=("parsed", "skipped", "failed", "not used")),
             Field("reason", "string", "Why skipped, or warnings raised while parsing.", required=False),
         ],
     ),

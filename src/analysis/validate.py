@@ -125,6 +125,8 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
         "files": {
             "report_files": int(len(log)),
             "parsed": int((log["status"] == "parsed").sum()),
+            "failed": log.loc[log["status"] == "failed", ["file", "reason"]].to_dict("records"),
+            "not_used": log.loc[log["status"] == "not used", ["file", "reason"]].to_dict("records"),
             "skipped": log.loc[log["status"] == "skipped", ["file", "reason"]].to_dict("records"),
             "with_warnings": log.loc[log["reason"].notna() & (log["status"] == "parsed"), ["file", "reason"]].to_dict("records"),
         },
@@ -163,11 +165,18 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
         "report_names": name_checks(inputs),
         "known_gaps": {
             "current_authorities": len(current),
-            "note": "The report set was collected for the 153 authorities of 2025: the SIF reports of Bournemouth, "
-            "Poole, the former Dorset County Council, Northamptonshire and Cumbria are not in it; the secondary "
-            "table gives what press and council pages reported for them (flagged secondary).",
+            "note": f"The report set was collected for the {len(current)} authorities of 2025. The SIF reports of "
+            f"{_names(without_sif_report, inputs.local_authorities)} are not in it; the secondary table gives what press "
+            f"and council pages reported for {_names(sorted(set(secondary['la_code']) & set(without_sif_report)), inputs.local_authorities)} "
+            "(flagged secondary). ILACS inspections in the official statistics with no report in the collection are listed above.",
         },
     }
+
+
+def _names(codes: list[str], authorities: pd.DataFrame) -> str:
+    """Authority names for codes, joined for a sentence."""
+    names = authorities.set_index("la_code")["la_name"]
+    return ", ".join(names[code] for code in codes) or "none"
 
 
 def one_line(summary: dict[str, Any]) -> str:
@@ -199,6 +208,8 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         f"- Report files: {files['report_files']}; parsed: {files['parsed']}; skipped: {len(files['skipped'])}.",
     ]
     lines += [f"  - skipped `{s['file']}`: {s['reason']}" for s in files["skipped"]]
+    lines += [f"- Parser failed: {len(files['failed'])}; read but not used: {len(files['not_used'])}."]
+    lines += [f"  - `{s['file']}`: {s['reason']}" for s in files["failed"] + files["not_used"]]
     lines += [f"- Parsed with notes or warnings: {len(files['with_warnings'])} (listed in `data/processed/extraction_log.csv`)."]
     lines += ["", "## Reports per type", "", "| type | reports |", "|---|---|"]
     lines += [f"| {t} | {n} |" for t, n in summary["reports_per_type"].items()]
