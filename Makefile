@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Absolute, so that notebooks (run with the notebooks folder as working directory) see the same folder.
 RAW_DATA_DIR ?= ../shared/data/raw
+override RAW_DATA_DIR := $(abspath $(RAW_DATA_DIR))
 export RAW_DATA_DIR
 KERNEL_NAME := ofsted-analysis
 STAMPS := .stamps
