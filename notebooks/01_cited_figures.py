@@ -16,18 +16,12 @@
 # %% [markdown]
 # # The cited figures: do the published claims reproduce?
 #
-# Five articles supply the figures and claims this project tests:
-#
-# - *How Ofsted's SIF has changed the children's services landscape*, Children & Young People Now, 2 January 2018;
-# - *Behind the Inspection Ratings: Single assessment framework*, Children & Young People Now, 3 January 2017;
-# - *Ofsted aims for more accurate measure of social care services*, Children & Young People Now, early 2017;
-# - *New inspections reveal progress*, Children & Young People Now, late January 2019;
-# - *Ofsted to increase management oversight of inspections to boost consistency, following review*, Community Care.
-#
-# Each claim is an entry of the registry `src/analysis/claims.yaml`: its source, a short quote, its kind
-# (figure, rule or hypothesis) and, for each number it states, a named computation in
-# `analysis.claims`, the published value and the tolerance (with its justification). **No verdict is
-# stored anywhere**: this report computes every one from the processed data.
+# The figures and claims this project tests come from a few press articles (listed, from the
+# registry, under the first code cell). Each claim is an entry of the registry
+# `src/analysis/claims.yaml`: its source, a short quote, its kind (figure, rule or hypothesis) and,
+# for each number it states, a named computation in `analysis.claims`, the published value and the
+# tolerance (with its justification). **No verdict is stored anywhere**: this report computes every
+# one from the processed data.
 #
 # - **reproduced**: the computed value is within the tolerance of the published one;
 # - **differs**: it is not; the difference is shown, and the other bases (publication vs inspection
@@ -54,12 +48,20 @@ from IPython.display import Markdown, display
 from analysis import claims, paths, report, snapshots
 from analysis.clean import GRADE_ORDER
 
+
+def long_date(when, month: str = "%B") -> str:
+    """'31 December 2016' (or with month="%b", '31 Dec 2016'), without a platform-specific strftime flag."""
+    when = pd.Timestamp(when)
+    return f"{when.day} {when.strftime(month + ' %Y')}"
+
+
 report.seed_everything(seed)
 sns.set_theme(style="whitegrid", context="notebook")
 pd.set_option("display.max_colwidth", 200, "display.max_rows", 200, "display.width", 160)
 
 registry_path = Path(claims_file) if Path(claims_file).is_absolute() else (paths.NOTEBOOKS / claims_file).resolve()
 entries = claims.load_registry(registry_path)
+windows = claims.windows(registry_path)  # the claims' time windows: no date is typed in this notebook
 data = snapshots.load(paths.DATA_PROCESSED)
 run_defaults = {"include_secondary": include_secondary, "date_basis": date_basis}
 evaluations = claims.evaluate(entries, data, run_defaults)
@@ -74,6 +76,11 @@ report.record("verdicts", {f"{r.claim}.{r.figure}": r.verdict for r in table.ite
 report.record("computed", {f"{e.claim_id}.{e.figure}": claims.format_value(e.computed) for e in evaluations})
 report.record("claim_verdicts", dict(zip(by_claim["claim"], by_claim["verdict"])))
 
+articles = list({e["source"]["article"]: e["source"] for e in entries}.values())
+display(Markdown(
+    f"The {len(articles)} articles the claims come from:\n\n"
+    + "\n".join(f"- *{a['article']}*, {a['outlet']}, {a['date']}" for a in articles)
+))
 counts = table["verdict"].value_counts()
 display(Markdown(
     f"**{len(entries)} claims** ({len(table)} figures) from `{registry_path.name}`, evaluated "
@@ -139,8 +146,9 @@ else:
 # ## SIF judgement mix by year
 #
 # The overall effectiveness grades of SIF inspections (re-inspections included) by year of
-# publication, or of inspection when `date_basis` is "inspected": the picture behind "results under
-# the SIF have improved over time" (2 January 2018) and the "moved the goalposts" hypothesis (H01).
+# publication, or of inspection when `date_basis` is "inspected": the picture behind the year-by-year
+# figures of *How Ofsted's SIF has changed the children's services landscape* (claims C04 to C08) and
+# the "moved the goalposts" hypothesis (H01).
 
 # %%
 sif = snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis)
@@ -163,20 +171,27 @@ plt.show()
 display(mix_by_year.pivot(index="year", columns="grade", values="count").reindex(columns=GRADE_ORDER).assign(total=totals))
 
 # %% [markdown]
-# ## Leadership judgements as at December 2016
+# ## Leadership judgements in force at the date of claim C11
 #
-# Each council's SIF leadership, management and governance grade in force on 31 December 2016 (its
-# latest SIF result published by then), against the figures of *Behind the Inspection Ratings*
-# (3 January 2017, claim C11; "just under half" RI is drawn at 47.5%).
+# Each council's SIF leadership, management and governance grade in force at the date of the
+# registry window `dec_2016` (its latest SIF result published by then), the population of claim C11,
+# against the figures of *Behind the Inspection Ratings*.
 
 # %%
-leadership = snapshots.as_at(
-    snapshots.judgements_for(data, area="leadership", framework="SIF", include_secondary=include_secondary, date_basis="published"),
-    "2016-12-31",
+dec_2016 = pd.Timestamp(windows["dec_2016"]["as_at"])
+leadership = claims.population(
+    data, "dec_2016", area="leadership", selection="latest", include_secondary=include_secondary, date_basis="published",
+    registry=registry_path,
 )
 computed_mix = snapshots.grade_counts(leadership)
-published_c11 = {f["name"]: f["published"] for e in entries if e["id"] == "C11" for f in e["figures"]}
+c11 = next(e for e in entries if e["id"] == "C11")
+published_c11 = {f["name"]: f["published"] for f in c11["figures"]}
 total = int(computed_mix["count"].sum())
+display(Markdown(
+    f"Leadership grades in force on {long_date(dec_2016)}: **{total}** councils with a SIF result published by then "
+    f"(published {c11['source']['date']}, *{c11['source']['article']}*; \"just under half\" requires improvement is drawn at "
+    f"{published_c11['requires_improvement_share']:g}% of the {total} councils computed here)."
+))
 published_counts = {
     "Outstanding": published_c11.get("outstanding"),
     "Good": published_c11.get("good"),
@@ -188,8 +203,8 @@ report.record("leadership_dec_2016", computed_mix["count"].to_dict())
 fig, ax = plt.subplots(figsize=(8, 3.8))
 sns.barplot(compare_mix, x="grade", y="count", hue="grade", palette=report.GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax)
 ax.scatter(range(len(GRADE_ORDER)), compare_mix.set_index("grade").loc[GRADE_ORDER, "published"], marker="D", color="black", zorder=3,
-           label="published (CYP Now, 3 Jan 2017)")
-ax.set(xlabel="", ylabel="Councils", title=f"SIF leadership grade in force on 31 Dec 2016 ({total} councils)")
+           label=f"published ({c11['source']['date']})")
+ax.set(xlabel="", ylabel="Councils", title=f"SIF leadership grade in force on {long_date(dec_2016, '%b')} ({total} councils)")
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
 ax.legend(loc="upper left")
 plt.show()
@@ -198,22 +213,26 @@ display(compare_mix.set_index("grade"))
 # %% [markdown]
 # ## ILACS year one against SIF year one
 #
-# *New inspections reveal progress* (January 2019) compares the first 34 ILACS inspections with the 39
-# SIF results of 2014. ILACS year one here is each council's first ILACS judgement published by
-# 17 January 2019; SIF year one is the SIF results published in 2014 (the year of publication does not
-# depend on `date_basis` here: both windows are as the article defines them).
+# *New inspections reveal progress* compares the councils inspected in the first year of ILACS with
+# those of the first year of the SIF (claims C17 and C19). Both windows are the registry's
+# (`ilacs_year_one`, `sif_year_one`) and both date inspections by publication, as the article does,
+# whatever `date_basis` is; the counts below are computed, next to the ones the article gives.
 
 # %%
-ilacs_y1 = snapshots.first_per_la(snapshots.in_window(
-    snapshots.judgements_for(data, area="overall", framework="ILACS", include_secondary=include_secondary, date_basis="published"),
-    "2018-01-01", "2019-01-17",
+ilacs_window, sif_window = windows["ilacs_year_one"], windows["sif_year_one"]
+ilacs_end = pd.Timestamp(ilacs_window["end"])
+ilacs_y1 = claims.population(data, "ilacs_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path)
+sif_y1 = claims.population(data, "sif_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path)
+published_year_one = {(e["id"], f["name"]): f["published"] for e in entries if e["id"] in ("C17", "C19") for f in e["figures"]}
+display(Markdown(
+    f"ILACS year one: each council's first ILACS judgement published from {long_date(ilacs_window['start'])} "
+    f"to {long_date(ilacs_end)}, **{len(ilacs_y1)}** councils (the article: {published_year_one[('C17', 'councils')]}). "
+    f"SIF year one: the SIF results published in {sif_window['year']}, **{len(sif_y1)}** results for "
+    f"{sif_y1['la_code'].nunique()} councils (the article: {published_year_one[('C19', 'sif_councils')]})."
 ))
-sif_y1 = snapshots.in_year(
-    snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis="published"), 2014
-)
 year_one = pd.concat([
-    snapshots.grade_counts(sif_y1).assign(framework=f"SIF 2014 (n={len(sif_y1)})"),
-    snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to 17 Jan 2019 (n={len(ilacs_y1)})"),
+    snapshots.grade_counts(sif_y1).assign(framework=f"SIF {sif_window['year']} (n={len(sif_y1)})"),
+    snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to {long_date(ilacs_end, '%b')} (n={len(ilacs_y1)})"),
 ]).reset_index()
 report.record("year_one", {r.framework.split(" (")[0] + "|" + r.grade: float(r.share) for r in year_one.itertuples()})
 fig, ax = plt.subplots(figsize=(8, 3.8))

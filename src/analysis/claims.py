@@ -154,6 +154,14 @@ def load_registry(path: Path | str = REGISTRY) -> list[dict]:
     return entries
 
 
+def windows(path: Path | str = REGISTRY) -> dict[str, dict[str, Any]]:
+    """The named time windows of the registry (its `windows:` block), e.g. ``windows()["dec_2016"]``
+    -> ``{"framework": "SIF", "as_at": "2016-12-31"}``: the windows the claims use, for reports that
+    draw the same populations (so no date is typed twice)."""
+    found = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("windows") or {}
+    return {name: dict(window) for name, window in found.items()}
+
+
 # ---------------------------------------------------------------------------------------------
 # Computations
 # ---------------------------------------------------------------------------------------------
@@ -167,17 +175,22 @@ def computation(function: Callable[..., Result]) -> Callable[..., Result]:
     return function
 
 
-_FRAME_CACHE: dict[tuple, pd.DataFrame] = {}
+#: Attribute of a snapshots.Data under which `_frame` keeps its memo. The memo lives on the data
+#: object itself, so it goes when the object goes: a cache keyed by id(data) could hand a new object
+#: that reuses a collected one's id the old object's frames.
+_FRAME_CACHE_ATTRIBUTE = "_claims_frame_cache"
 
 
 def _frame(data: snapshots.Data, **kwargs: Any) -> pd.DataFrame:
     """snapshots.judgements_for, memoised per data object and arguments (the explainer recomputes a lot)."""
-    key = (id(data), tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items())))
-    if key not in _FRAME_CACHE:
-        if len(_FRAME_CACHE) > 256:
-            _FRAME_CACHE.clear()
-        _FRAME_CACHE[key] = snapshots.judgements_for(data, **kwargs)
-    return _FRAME_CACHE[key]
+    key = tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in kwargs.items()))
+    try:
+        cache = vars(data).setdefault(_FRAME_CACHE_ATTRIBUTE, {})  # Data is frozen: not via setattr
+    except TypeError:  # an object without a __dict__ (e.g. slots): no memo
+        return snapshots.judgements_for(data, **kwargs)
+    if key not in cache:
+        cache[key] = snapshots.judgements_for(data, **kwargs)
+    return cache[key]
 
 
 def _grades(grades: list[str] | str | None) -> list[str] | None:
@@ -217,6 +230,36 @@ def _share(numerator: int, denominator: int) -> float:
     if denominator == 0:
         raise NotTestable("no graded rows in the population")
     return round(100 * numerator / denominator, 1)
+
+
+#: Keys a registry window may have (the window arguments of grade_count, plus framework and selection).
+WINDOW_KEYS = {"framework", "selection", "as_at", "year", "start", "end"}
+
+
+def population(
+    data: snapshots.Data,
+    window: str | dict[str, Any],
+    *,
+    area: str = "overall",
+    include_secondary: bool = True,
+    date_basis: str = "published",
+    selection: str | None = None,
+    registry: Path | str = REGISTRY,
+    **basis: Any,
+) -> pd.DataFrame:
+    """The judgements a registry window covers (a name from `windows()`, or such a dict), windowed and
+    selected as grade_count does for the claims that use the window: one row per inspection (or per
+    authority when the window, or `selection`, says first/latest). For reports that chart the same
+    populations as the claims, without typing the windows' dates again."""
+    spec = dict(windows(registry)[window] if isinstance(window, str) else window)
+    unknown = set(spec) - WINDOW_KEYS
+    if unknown:
+        raise RegistryError(f"window {window!r}: unknown keys {sorted(unknown)}")
+    chosen = selection if selection is not None else spec.get("selection", "all")
+    frame = _frame(data, area=area, framework=spec.get("framework", "SIF"), include_secondary=include_secondary,
+                   date_basis=date_basis, **basis)
+    windowed = _window(frame, spec.get("as_at"), spec.get("year"), spec.get("start"), spec.get("end"))
+    return snapshots.select(windowed, chosen)
 
 
 @computation
@@ -450,7 +493,10 @@ def la_transition(
     if mine.empty:
         raise NotTestable(f"no graded {framework} inspection of {la} in the data")
     index = {"first": 0, "latest": -1}.get(which, which)
-    row = mine.iloc[int(index)]
+    try:
+        row = mine.iloc[int(index)]
+    except (IndexError, ValueError, TypeError):
+        raise NotTestable(f"{la} has {len(mine)} graded {framework} inspection(s), no number {which}") from None
     position = history.index.get_loc(row.name)
     if position == 0:
         raise NotTestable(
@@ -467,7 +513,14 @@ def la_transition(
         run_start = run.iloc[i]["order_date"]
         censored = i == 0
     when = row["published_date"] if pd.notna(row["published_date"]) else row["start_date"]
-    change = {-1: "improved", 0: "same", 1: "declined"}.get(int(max(-1, min(1, row["grade_rank"] - prev["grade_rank"]))))
+    unranked = [r for r in (prev, row) if pd.isna(r["grade_rank"])]
+    if unranked:
+        raise NotTestable(
+            "no grade rank to compare for "
+            + " and ".join(f"{r['inspection_id']} (grade {r['grade']!r})" for r in unranked)
+            + f": {la}'s change of grade cannot be computed"
+        )
+    change = {-1: "improved", 0: "same", 1: "declined"}[int(max(-1, min(1, row["grade_rank"] - prev["grade_rank"])))]
     value = {
         "grade": row["grade"], "previous_grade": prev["grade"], "previous_type": prev["inspection_type"], "change": change,
         "start_date": None if pd.isna(row["start_date"]) else row["start_date"].strftime("%Y-%m-%d"),
@@ -765,6 +818,15 @@ def _arguments(figure: dict, defaults: dict[str, Any]) -> tuple[Callable, dict[s
     return function, args
 
 
+def _untestable_note(reasons: list[str]) -> str:
+    """'; N other bases not testable (first reason)', or '' when every basis could be computed."""
+    if not reasons:
+        return ""
+    distinct = list(dict.fromkeys(reasons))
+    example = distinct[0] + (f"; and {len(distinct) - 1} other reason(s)" if len(distinct) > 1 else "")
+    return f"; {len(reasons)} other {'basis' if len(reasons) == 1 else 'bases'} not testable ({example})"
+
+
 def explain(function: Callable, args: dict[str, Any], figure: dict, data: snapshots.Data, base: Result) -> tuple[str, list[dict]]:
     """Try the other bases; say which reproduce the published value (fewest changes first) and which
     authorities or inspections make the difference. If none does, give the nearest."""
@@ -773,6 +835,7 @@ def explain(function: Callable, args: dict[str, Any], figure: dict, data: snapsh
         axes[axis] = list(dict.fromkeys([args.get(axis), *values]))
     stated = {a: args.get(a, inspect.signature(function).parameters[a].default if a in inspect.signature(function).parameters else None) for a in axes}
     tried: list[tuple[dict, Any, Result | None]] = []
+    untestable: list[str] = []  # the reasons of the bases the data cannot compute
     names = list(axes)
     for combo in itertools.product(*(axes[a] for a in names)):
         changed = {a: v for a, v in zip(names, combo) if v != stated[a]}
@@ -781,7 +844,8 @@ def explain(function: Callable, args: dict[str, Any], figure: dict, data: snapsh
         try:
             result = function(data, **(args | changed))
             value = _value(result, figure.get("field"))
-        except NotTestable:
+        except NotTestable as reason:
+            untestable.append(str(reason))
             continue
         ok, diff = compare(value, figure["published"], figure["compare"], figure.get("tolerance"))
         tried.append((changed, (ok, diff, value), result))
@@ -795,9 +859,9 @@ def explain(function: Callable, args: dict[str, Any], figure: dict, data: snapsh
             delta = _member_diff(base, result)
             phrases.append(phrase + (f" ({delta})" if delta else ""))
         more = f" (or {len(best) - 3} other bases)" if len(best) > 3 else ""
-        return "reproduces " + "; or ".join(phrases) + more, [t[0] for t in best]
+        return "reproduces " + "; or ".join(phrases) + more + _untestable_note(untestable), [t[0] for t in best]
     numeric = [t for t in tried if isinstance(t[1][1], (int, float))]
-    text = f"no other basis tried reproduces it ({len(tried)} tried)"
+    text = f"no other basis tried reproduces it ({len(tried)} tried)" + _untestable_note(untestable)
     if numeric:
         changed, (_, diff, value), result = min(numeric, key=lambda t: (abs(t[1][1]), len(t[0])))
         own = compare(_value(base, figure.get("field")), figure["published"], figure["compare"], figure.get("tolerance"))[1]
