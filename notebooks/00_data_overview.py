@@ -21,15 +21,17 @@
 # mix of judgements in each area, how complete the dataset is against Ofsted's official counts, and
 # what the build's validation found.
 #
-# Three frameworks are covered: the inspections before November 2013 (**pre-SIF**: child protection,
-# safeguarding and looked-after children inspections, graded on a scale with *Adequate*), the
-# **single inspection framework** (SIF, 2013-2018, which inspected all 152 authorities of the time)
-# and **inspections of local authority children's services** (ILACS, from 2018).
+# Three frameworks are covered: the inspections before the single inspection framework (**pre-SIF**:
+# child protection, safeguarding and looked-after children inspections, graded on a scale with
+# *Adequate*), the **single inspection framework** (SIF, which inspected every authority of the time
+# once) and **inspections of local authority children's services** (ILACS, which followed it). The
+# years each framework spans in the data are given below, computed from it; no figure in this report
+# is typed by hand.
 
 # %% tags=["parameters"]
 framework: str = "all"  # framework to describe: "all", "pre-SIF", "SIF" or "ILACS"
 include_secondary: bool = True  # keep inspections and grades known only from press or council pages
-as_at: str = ""  # "YYYY-MM-DD": only the latest judgement per authority and area published by then; "" for all
+as_at: str = ""  # "YYYY-MM-DD": only the judgements in force then (each authority's latest graded inspection published by then); "" for all
 seed: int = 20131101  # random seed (nothing here is random; set so every notebook follows one recipe)
 
 # %%
@@ -59,12 +61,23 @@ report.record("n_authorities", inspections["la_code"].nunique())
 report.record("frameworks", sorted(inspections["framework"].unique()))
 report.record("n_secondary_inspections", int((inspections["source_quality"] == "secondary").sum()))
 report.record("latest_published", None if inspections.empty else str(inspections["published_date"].max().date()))
+if as_at:
+    report.record("n_in_force_estimated_dates", int(inspections["published_estimated"].sum()))
+
+span = dataset.inspection_year(inspections_all).groupby(inspections_all["framework"]).agg(["min", "max"])
+display(Markdown("In the dataset: " + "; ".join(
+    f"**{fw}** inspections from {span.loc[fw, 'min']} to {span.loc[fw, 'max']}" for fw in dataset.FRAMEWORKS if fw in span.index
+) + "."))
 
 selection = "every framework" if framework == "all" else f"the {framework} framework"
 display(Markdown(
     f"This report covers **{selection}**"
     + ("" if include_secondary else ", leaving out rows known only from secondary sources")
-    + (f", keeping the most recent judgement per authority and area published by **{as_at}**" if as_at else "")
+    + (f", keeping the judgements in force on **{as_at}**: those of each authority's latest graded inspection"
+       f" published by then (a later inspection replaces every grade of the one before, including areas it"
+       f" does not grade); {int(inspections['published_estimated'].sum())} of these inspections have an"
+       f" estimated publication date (end of inspection plus the framework's median lag, as their report"
+       f" gives none)" if as_at else "")
     + f": **{len(inspections):,} inspections** of **{inspections['la_code'].nunique()} authorities**"
     f" with **{len(judged):,} judgements** (of {len(inspections_all):,} inspections in the dataset)."
 ))
@@ -73,8 +86,8 @@ display(Markdown(
 # ## Inspections per framework and year
 #
 # The year is the year the inspectors were on site (or, when the start date is unknown, the year of
-# publication). SIF inspected every authority once between late 2013 and 2018 (plus re-inspections of
-# those judged inadequate); ILACS inspects on a roughly three-year cycle.
+# publication). SIF inspected every authority once (plus re-inspections of those judged inadequate);
+# ILACS inspects every authority in turn, on a cycle of a few years.
 
 # %%
 per_year = dataset.inspections_per_year(inspections)
@@ -152,13 +165,20 @@ if not mix.empty:
 # %% [markdown]
 # ## Coverage against the official counts
 #
-# Under SIF Ofsted inspected each of the **152** authorities of the time once; the dataset should hold
-# a SIF inspection for every one of them (five authorities' SIF reports are not in the collected report
-# set and are known from secondary sources only, so leaving secondary rows out lowers this count).
-# For ILACS the reference is Ofsted's official history of ILACS inspections.
+# Under SIF Ofsted inspected each authority of the time once; the dataset should hold a SIF inspection
+# for every one of them (some authorities' SIF reports are not in the collected report set and are
+# known from secondary sources only, so leaving secondary rows out lowers this count). For ILACS the
+# reference is Ofsted's official history of ILACS inspections. With `as_at` set, both sides count only
+# inspections published by then.
 
 # %%
-cover = dataset.coverage(inspections, validation)
+sif_facts = validation.get("sif", {})
+display(Markdown(
+    f"Authorities inspected under SIF: **{sif_facts.get('authorities_in_sif_era', dataset.SIF_AUTHORITIES)}**;"
+    f" without their SIF report in the collection: **{len(sif_facts.get('sif_era_authorities_without_report', []))}**"
+    f" (known from a secondary source: **{len(sif_facts.get('covered_by_secondary_source', []))}**)."
+))
+cover = dataset.coverage(dataset.select_inspections(inspections_all, framework, include_secondary), validation, as_at, inspections_all)
 report.record("coverage", {check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
                            for check, r in cover.iterrows()})
 display(cover)
@@ -167,9 +187,13 @@ display(cover)
 # ## Validation results
 #
 # What the data build checked, for the whole dataset (these numbers do not depend on the parameters):
-# how often the report parser's ILACS grades agree with Ofsted's official file, the framework rules
-# (overall effectiveness within the range of the key judgements; an inadequate key judgement making
-# the overall grade inadequate) and their exceptions, and the known gaps.
+# how often the report parser's ILACS grades agree with Ofsted's official file, how the overall grade
+# sits with the key judgements, and the known gaps. Under SIF these are rules of the framework (overall
+# effectiveness within the range of the key judgements; inadequate leadership, or another inadequate
+# key judgement, making the overall grade inadequate), so any inspection breaking them is an
+# exception. ILACS has no rule that an inadequate leadership or key judgement forces an inadequate
+# overall grade: there the same counts are observations, not exceptions. An inspection is counted
+# once however many checks it appears in.
 
 # %%
 if not validation:
@@ -208,8 +232,19 @@ else:
             for fw, r in validation.get("rules", {}).items()
         }
     )
-    report.record("rule_exceptions", {fw: int(rules[fw].iloc[1:].sum()) for fw in rules.columns})
-    display(rules.rename_axis("framework rule"))
+    check_lists = ("overall_outside_key_range", "inadequate_key_but_overall_not_inadequate", "leadership_inadequate_overall_not_inadequate")
+    flagged = {fw: sorted(set().union(*(r.get(key, []) for key in check_lists))) for fw, r in validation.get("rules", {}).items()}
+    rules.loc["inspections flagged (distinct)"] = {fw: len(ids) for fw, ids in flagged.items()}
+    report.record("rule_exceptions", {fw: len(ids) for fw, ids in flagged.items() if fw != "ILACS"})
+    report.record("ilacs_overall_not_inadequate_with_inadequate_key", len(flagged.get("ILACS", [])))
+    display(rules.rename_axis("check"))
+    display(Markdown("; ".join(
+        (f"**ILACS**: {len(ids)} inspection(s) flagged by these checks (observations, not exceptions:"
+         " ILACS has no rule forcing the overall grade)" if fw == "ILACS" else
+         f"**{fw}**: {len(ids)} exception(s) to the framework's rules")
+        + (f" ({', '.join(ids)})" if ids else "")
+        for fw, ids in flagged.items()
+    ) + "."))
     gaps = validation.get("known_gaps", {})
     if gaps.get("note"):
         display(Markdown(f"**Known gaps.** {gaps['note']}"))

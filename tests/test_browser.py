@@ -1,8 +1,9 @@
 """The rendered reports in a real browser: headless Chromium (Debian's /usr/bin/chromium) via playwright.
 
 The index and the reports must open from disk with no network: no console errors, every image
-decoded, every link on the index resolving to a page that loads. Screenshots go to
-reports/screenshot-index.png and reports/screenshot-report.png.
+decoded, every link on the index resolving to a page that loads. The reports are built into a
+temporary folder (the checkout's reports/ is left alone), and the screenshots are saved under that
+folder's reports/: <tmp>/reports/screenshot-index.png and <tmp>/reports/screenshot-report.png.
 
 Without /usr/bin/chromium the test is skipped, except in CI (CI=true) where it fails: install it
 with .ci/install-browser.sh.
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from analysis import report
-from analysis.paths import DATA_PROCESSED, REPORTS
+from analysis.paths import DATA_PROCESSED
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,16 +48,16 @@ def browser():
 
 @pytest.fixture(scope="module")
 def built_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's reports (built or brought up to date like `make reports`).
+    """The project's reports, built like `make reports` but into <tmp>/reports (not the checkout's reports/).
 
     Before data/processed exists (outside CI) the fixture notebooks are built instead, so the
     browser checks still run.
     """
-    if (DATA_PROCESSED / "judgements.csv").exists() or IN_CI:
-        result = report.run_reports()
-        assert result.ok, f"report build failed: {result.failed}"
-        return REPORTS
     tmp = tmp_path_factory.mktemp("browser")
+    if (DATA_PROCESSED / "judgements.csv").exists() or IN_CI:
+        result = report.run_reports(out_dir=tmp / "reports")
+        assert result.ok, f"report build failed: {result.failed}"
+        return tmp / "reports"
     params = tmp / "params.yaml"
     params.write_text(yaml.safe_dump({"runs": [{"notebook": str(FIXTURES / "hello.ipynb")}]}))
     result = report.run_reports(params, tmp / "reports", data_dir=tmp)
@@ -106,7 +107,7 @@ def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     report_links = [href for href in links if href.startswith("html/")]
     assert report_links, "the index links to no report"
-    page.screenshot(path=str(REPORTS / "screenshot-index.png"), full_page=True)
+    page.screenshot(path=str(built_reports / "screenshot-index.png"), full_page=True)
     assert watch.errors == [] and watch.network == []
     assert all(img["width"] > 0 for img in images(page))
 
@@ -130,7 +131,7 @@ def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path
             assert code.is_visible()
             report_page.click("#toggle-code")
         if n == 0:
-            report_page.screenshot(path=str(REPORTS / "screenshot-report.png"), full_page=True)
+            report_page.screenshot(path=str(built_reports / "screenshot-report.png"), full_page=True)
         assert report_watch.errors == [], f"{href}: {report_watch.errors}"
         assert report_watch.network == [], f"{href} fetched from the network: {report_watch.network}"
         # The "all reports" link leads back to the index.
@@ -138,7 +139,8 @@ def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path
         assert (index.parent / "html" / back).resolve() == index.resolve()
         report_page.close()
     page.close()
-    assert (REPORTS / "screenshot-index.png").stat().st_size > 0
+    assert (built_reports / "screenshot-index.png").stat().st_size > 0
+    assert (built_reports / "screenshot-report.png").stat().st_size > 0
 
 
 def test_the_checks_catch_a_page_that_needs_the_network(browser, tmp_path: Path) -> None:

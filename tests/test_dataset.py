@@ -1,15 +1,19 @@
-"""analysis.dataset: loading, filtering and counting the processed tables, on small made-up tables."""
+"""analysis.dataset: loading, filtering and counting the processed tables, on small made-up tables, and
+the judgements in force at a date on the real processed data (skipped without it, failing in CI)."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import dataset
+from analysis.paths import DATA_PROCESSED
 
+IN_CI = os.environ.get("CI", "").lower() == "true"
 GOOD, RI, ADEQUATE, INADEQUATE, OUTSTANDING = "Good", "Requires improvement to be good", "Adequate", "Inadequate", "Outstanding"
 
 
@@ -78,20 +82,32 @@ def test_select_inspections_by_framework_and_source() -> None:
         dataset.select_inspections(frame, "Ofsted")
 
 
-def test_latest_judgements_as_at_a_date() -> None:
-    judged = dataset.join_judgements(judgements_frame(), inspections_frame())
-    latest = dataset.latest_judgements(judged, "2017-12-31")
-    got = {(r.la_code, r.area): (r.inspection_id, r.grade) for r in latest.itertuples()}
-    # E1's overall is still its 2014 SIF grade; E2's re-inspection replaced the 2015 grade; Not judged is no judgement.
-    assert got == {
-        ("E1", "looked_after"): ("p1", GOOD),
-        ("E1", "overall"): ("s1", RI),
-        ("E1", "safeguarding"): ("p1", ADEQUATE),
-        ("E2", "overall"): ("s3", RI),
-    }
-    later = dataset.latest_judgements(judged, "2020-02-01")  # published that day counts
-    assert set(later.loc[later["area"] == "overall", "inspection_id"]) == {"i1", "i2"}
-    assert dataset.latest_judgements(judged, "2010-01-01").empty
+def test_judgements_in_force_are_those_of_the_latest_graded_inspection() -> None:
+    inspections, judgements = inspections_frame(), judgements_frame()
+    in_force = dataset.judgements_in_force(inspections, judgements, "2017-12-31")
+    got = {(r.la_code, r.area): (r.inspection_id, r.grade) for r in in_force.itertuples()}
+    # E1's 2014 SIF replaced its 2011 pre-SIF grades (safeguarding and looked-after too, which SIF does
+    # not grade); E2's re-inspection replaced the 2015 grade; Not judged is no judgement.
+    assert got == {("E1", "overall"): ("s1", RI), ("E2", "overall"): ("s3", RI)}
+    early = dataset.judgements_in_force(inspections, judgements, "2012-01-01")
+    assert set(early["area"]) == {"safeguarding", "looked_after"} and set(early["inspection_id"]) == {"p1"}
+    later = dataset.judgements_in_force(inspections, judgements, "2020-02-01")  # published that day counts
+    assert set(later["inspection_id"]) == {"i1", "i2"}
+    assert dataset.judgements_in_force(inspections, judgements, "2010-01-01").empty
+    with pytest.raises(ValueError, match="needs a date"):
+        dataset.in_force_inspections(inspections, judgements, "")
+
+
+def test_in_force_inspections_estimate_missing_publication_dates() -> None:
+    # s2 (secondary) gives no publication date: it is dated end of inspection + the SIF median lag
+    # of the reports that give both (s1: 59 days, s3: 57 days -> 58), flagged as estimated.
+    inspections = inspections_frame()
+    inspections.loc[inspections["inspection_id"] == "s2", "published_date"] = pd.NaT
+    in_force = dataset.in_force_inspections(inspections, judgements_frame(), "2015-03-04").set_index("la_code")
+    assert in_force.loc["E2", "inspection_id"] == "s2" and bool(in_force.loc["E2", "published_estimated"])
+    assert in_force.loc["E2", "in_force_from"] == pd.Timestamp("2015-03-04")
+    assert not bool(in_force.loc["E1", "published_estimated"])
+    assert "E2" not in dataset.in_force_inspections(inspections, judgements_frame(), "2015-03-03")["la_code"].values
 
 
 def test_overview_tables_apply_all_three_parameters() -> None:
@@ -103,6 +119,12 @@ def test_overview_tables_apply_all_three_parameters() -> None:
     chosen, judged = dataset.overview_tables(inspections, judgements, "SIF", True, "2016-01-01")
     assert list(chosen["inspection_id"]) == ["s1", "s2"]
     assert sorted(judged["grade"]) == [INADEQUATE, RI]
+    # In force in 2019-06: E1's ILACS grade replaced its SIF one, so only E2's re-inspection is SIF.
+    chosen, judged = dataset.overview_tables(inspections, judgements, "SIF", True, "2019-06-30")
+    assert list(chosen["inspection_id"]) == ["s3"] and list(judged["inspection_id"]) == ["s3"]
+    # Without secondary rows E2 has only s3 (2017) in force at 2016-01-01: nothing yet.
+    chosen, _ = dataset.overview_tables(inspections, judgements, "all", False, "2016-01-01")
+    assert list(chosen["inspection_id"]) == ["s1"]
 
 
 def test_inspections_per_year_uses_start_then_publication_year() -> None:
@@ -145,3 +167,65 @@ def test_coverage_against_official_counts() -> None:
     assert cover.loc["SIF: authorities inspected"].to_dict() == {"in_dataset": 2, "official": 152, "share": 0.013}
     assert cover.loc["ILACS: inspections", "in_dataset"] == 2 and cover.loc["ILACS: inspections", "share"] == 0.5
     assert pd.isna(dataset.coverage(inspections_frame(), {}).loc["ILACS: inspections", "official"])
+
+
+def test_coverage_as_at_a_date_counts_both_sides_up_to_it() -> None:
+    frame = inspections_frame().assign(official_source=None)
+    frame.loc[frame["framework"] == "ILACS", "official_source"] = "ofsted/official.xlsx"
+    validation = {"ilacs": {"official_history_rows": 2}}
+    cover = dataset.coverage(frame, validation, "2019-06-30")
+    # One ILACS inspection published by then, in the dataset and in the official history.
+    assert cover.loc["ILACS: inspections"].to_dict() == {"in_dataset": 1, "official": 1, "share": 1.0}
+    assert cover.loc["SIF: authorities inspected"].to_dict() == {"in_dataset": 2, "official": 152, "share": 0.013}
+    # Before the last SIF inspection was published the all-time SIF count does not apply.
+    early = dataset.coverage(frame, validation, "2014-12-31")
+    assert early.loc["SIF: authorities inspected", "in_dataset"] == 1
+    assert pd.isna(early.loc["SIF: authorities inspected", "official"])
+    assert early.loc["ILACS: inspections", "official"] == 0
+    # A selection is compared with the whole official history (all_inspections).
+    sif_only = dataset.coverage(dataset.select_inspections(frame, "SIF"), validation, "2020-12-31", frame)
+    assert sif_only.loc["ILACS: inspections"].to_dict()["official"] == 2
+
+
+# --- the real processed data --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """inspections.csv and judgements.csv from data/processed (skipped without them, failing in CI)."""
+    if not (DATA_PROCESSED / "judgements.csv").exists():
+        if IN_CI:
+            pytest.fail("data/processed/judgements.csv is missing")
+        pytest.skip("data/processed/judgements.csv is missing: run `make data`")
+    return dataset.load_inspections(), dataset.load_judgements()
+
+
+def test_real_no_pre_sif_grade_in_force_after_a_sif_inspection(real) -> None:
+    inspections, judgements = real
+    chosen, judged = dataset.overview_tables(inspections, judgements, as_at="2018-03-31")
+    # Every authority had its SIF report by then: none is still on a 2012-13 pre-SIF grade, and
+    # the areas only pre-SIF graded (safeguarding, capacity) are no longer in force.
+    sif = inspections[(inspections["framework"] == "SIF") & (inspections["published_date"] <= "2018-03-31")]
+    assert set(chosen.loc[chosen["framework"] == "pre-SIF", "la_code"]) & set(sif["la_code"]) == set()
+    assert "pre-SIF" not in set(judged["framework"])
+    assert not {"safeguarding", "capacity"} & set(judged["area"])
+    assert chosen["la_code"].is_unique and set(judged["inspection_id"]) <= set(chosen["inspection_id"])
+    # ILACS began in 2018: Rochdale's report of 2018-03-12 was the only one published by then.
+    assert list(chosen.loc[chosen["framework"] == "ILACS", "inspection_id"]) == ["80542_rochdale_2018-03-12"]
+    cover = dataset.coverage(dataset.select_inspections(inspections), dataset.load_validation(), "2018-03-31", inspections)
+    assert cover.loc["ILACS: inspections"].to_dict() == {"in_dataset": 1, "official": 1, "share": 1.0}
+
+
+def test_real_birmingham_in_force_before_and_after_its_first_ilacs_report(real) -> None:
+    inspections, judgements = real
+    in_force = dataset.judgements_in_force(inspections, judgements, "2019-01-31")
+    birmingham = in_force[in_force["la_name"] == "Birmingham"]
+    # The ILACS report published 2019-01-17 judged four areas, all "Requires improvement to be good";
+    # the 2016 SIF grades (Inadequate overall; adoption, care leavers, LSCB) are no longer in force.
+    assert set(birmingham["inspection_id"]) == {"80429_birmingham_2019-01-17"}
+    assert dict(zip(birmingham["area"], birmingham["grade"])) == {
+        "help_protection": RI, "leadership": RI, "looked_after": RI, "overall": RI,
+    }
+    before = dataset.judgements_in_force(inspections, judgements, "2019-01-16")
+    before = before[before["la_name"] == "Birmingham"].set_index("area")
+    assert set(before["inspection_id"]) == {"80429_birmingham_2016-11-25"} and before.loc["overall", "grade"] == INADEQUATE

@@ -121,6 +121,23 @@ def test_external_references_finds_cdn_scripts_and_stylesheets() -> None:
         report.assert_offline(page)
 
 
+def test_external_references_finds_images_frames_media_and_css_urls() -> None:
+    page = (
+        '<img alt="x" src="https://example.org/a.png"><iframe src="//example.org/frame"></iframe>'
+        '<video controls src="http://example.org/v.mp4"></video><audio src="https://example.org/a.ogg"></audio>'
+        '<picture><source srcset="https://example.org/b.webp"><source src="https://example.org/c.webm"></picture>'
+        '<div style="background: url(\'https://example.org/bg.png\')"></div>'
+        '<style>@font-face { src: url( "//fonts.example.org/f.woff2" ) }</style>'
+    )
+    assert len(report.external_references(page)) == 8
+    offline = (
+        '<img src="data:image/png;base64,iVBORw0KGgo="><img src="figures/a.png"><iframe src="other.html"></iframe>'
+        '<div style="background: url(data:image/png;base64,AAAA)"></div><a href="https://example.org">a link</a>'
+        '<p>see https://example.org or url(https://example.org) in text</p>'
+    )
+    assert report.external_references(offline) == []
+
+
 # --- builds with the fixture notebooks ---------------------------------------------------------
 
 
@@ -376,16 +393,30 @@ def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -
     # The default run describes every inspection in the dataset.
     assert default["n_inspections"] == len(inspections)
     assert default["frameworks"] == sorted(inspections["framework"].unique())
-    # The test run: ILACS only, no secondary rows, judgements in force at the end of 2021.
+    # The test run: ILACS only, no secondary rows, judgements in force at the end of 2021: those of each
+    # authority's latest ILACS report published by then (every ILACS row has its publication date, and
+    # by then an ILACS report has replaced any earlier SIF grade), not the latest grade per area.
     ilacs = inspections[(inspections["framework"] == "ILACS") & (inspections["source_quality"] != "secondary")
                         & (inspections["published_date"] <= "2021-12-31")]
-    graded = judgements[judgements["inspection_id"].isin(ilacs["inspection_id"])
+    latest = ilacs.sort_values(["la_code", "published_date", "inspection_id"]).groupby("la_code").tail(1)
+    graded = judgements[judgements["inspection_id"].isin(latest["inspection_id"])
                         & (judgements["grade"] != "Not judged") & (judgements["source_quality"] != "secondary")]
-    graded = graded.merge(ilacs[["inspection_id", "la_code", "published_date"]], on="inspection_id")
-    expected_judgements = graded.groupby(["la_code", "area"]).ngroups
     assert records["parameters"] == {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"}
     assert records["frameworks"] == ["ILACS"]
-    assert records["n_judgements"] == expected_judgements
-    assert records["n_authorities"] == graded["la_code"].nunique()
+    assert records["n_inspections"] == len(latest) < default["n_inspections"]
+    assert records["n_judgements"] == len(graded)
+    assert records["n_authorities"] == latest["la_code"].nunique()
     assert records["latest_published"] <= "2021-12-31"
-    assert records["n_inspections"] < default["n_inspections"]
+    assert records["n_in_force_estimated_dates"] == 0
+    # Coverage is dated too: ILACS rows of the official history published by then, not the all-time count.
+    official = inspections[(inspections["framework"] == "ILACS") & inspections["official_source"].notna()]
+    assert records["coverage"]["ILACS: inspections"] == {
+        "in_dataset": len(ilacs), "official": int((official["published_date"] <= "2021-12-31").sum()),
+    }
+    # Rule checks: each flagged inspection counted once; under ILACS they are observations, not exceptions.
+    rules = json.loads((DATA_PROCESSED / "validation.json").read_text())["rules"]
+    flagged = {fw: set().union(*(set(v) for v in r.values() if isinstance(v, list) and v and isinstance(v[0], str)
+                                 and not set(v) <= set(r.get("key_judgements", []))))
+               for fw, r in rules.items()}
+    assert default["rule_exceptions"] == {"SIF": len(flagged["SIF"])}
+    assert default["ilacs_overall_not_inadequate_with_inadequate_key"] == len(flagged["ILACS"])

@@ -2,8 +2,9 @@
 
 Small functions over the tables in data/processed (inspections.csv, judgements.csv,
 local_authorities.csv, validation.json): read them with proper types, keep one framework or drop the
-secondary (press-sourced) rows, take the most recent judgement per authority as at a date, and count
-inspections and grades for the overview charts. Nothing here plots; the notebooks do that.
+secondary (press-sourced) rows, take the judgements in force at a date (those of each authority's
+latest graded inspection), and count inspections and grades for the overview charts. Nothing here
+plots; the notebooks do that.
 """
 
 from __future__ import annotations
@@ -97,19 +98,56 @@ def join_judgements(judgements: pd.DataFrame, inspections: pd.DataFrame, include
     return joined.reset_index(drop=True)
 
 
-def latest_judgements(judged: pd.DataFrame, as_at: str) -> pd.DataFrame:
-    """The most recent graded judgement per authority and area published on or before `as_at`.
+def in_force_inspections(
+    inspections: pd.DataFrame, judgements: pd.DataFrame, as_at: str, include_secondary: bool = True
+) -> pd.DataFrame:
+    """Each authority's inspection in force at `as_at`: its latest graded inspection published by then.
 
-    `judged` is the output of join_judgements. "Not judged" rows and rows without a publication
-    date are not judgements in force, so they are left out. Ties on the publication date go to
-    the later inspection (end date, then inspection id), so the result is deterministic.
+    A graded inspection is one with a headline grade (see headline_judgements), of any framework: a
+    later inspection replaces every judgement of the one before, including areas it does not grade
+    (pre-SIF safeguarding, SIF adoption or LSCB), so those are no longer in force. Inspections without
+    a headline grade (the lone SIF LSCB review) replace nothing. One implementation, shared with the
+    cited-figures notebook: analysis.snapshots.judgements_for(area="headline", framework=None) then
+    snapshots.as_at on the published basis.
+
+    Dates are those of snapshots.with_event_dates: an inspection whose report gives no publication
+    date (the secondary SIF rows and most pre-SIF inspections) gets an estimated one (end of inspection,
+    else start, plus the framework's median lag), flagged in `published_estimated`; a row with no date
+    at all cannot be placed in time and is never in force. Ties on the date go to the later inspection.
+
+    Limitation: before SIF, child protection and looked-after children inspections ran side by side;
+    the latest of them replaces the other here, as any later inspection does.
+
+    Returns one row per authority: la_code, inspection_id, framework, in_force_from (the publication
+    date used) and published_estimated.
     """
+    from analysis import snapshots  # snapshots imports this module
+
     cutoff = parse_as_at(as_at)
     if cutoff is None:
-        raise ValueError("latest_judgements needs a date; use the judgements as they are for no filter")
-    graded = judged[(judged["grade"] != NOT_JUDGED) & judged["published_date"].notna() & (judged["published_date"] <= cutoff)]
-    ordered = graded.sort_values(["la_code", "area", "published_date", "end_date", "inspection_id"], na_position="first")
-    return ordered.groupby(["la_code", "area"], sort=True).tail(1).reset_index(drop=True)
+        raise ValueError("in_force_inspections needs a date; use the inspections as they are for no filter")
+    data = snapshots.Data(inspections=inspections, judgements=judgements, local_authorities=pd.DataFrame())
+    headline = snapshots.judgements_for(
+        data, area=snapshots.HEADLINE, framework=None, include_secondary=include_secondary,
+        date_basis="published", adequate_as_ri=False,
+    )
+    latest = snapshots.as_at(headline, cutoff)
+    return latest[["la_code", "inspection_id", "framework", "date", "published_estimated"]].rename(columns={"date": "in_force_from"})
+
+
+def judgements_in_force(
+    inspections: pd.DataFrame, judgements: pd.DataFrame, as_at: str, include_secondary: bool = True
+) -> pd.DataFrame:
+    """The graded judgements in force at `as_at`: every graded judgement of each authority's
+    in-force inspection (in_force_inspections), joined as by join_judgements, with `in_force_from`
+    and `published_estimated`. "Not judged" rows are not judgements, so they are left out."""
+    in_force = in_force_inspections(inspections, judgements, as_at, include_secondary)
+    chosen = select_inspections(inspections, include_secondary=include_secondary)
+    chosen = chosen[chosen["inspection_id"].isin(in_force["inspection_id"])]
+    judged = join_judgements(judgements, chosen, include_secondary)
+    judged = judged[judged["grade"] != NOT_JUDGED]
+    extra = in_force[["inspection_id", "in_force_from", "published_estimated"]]
+    return judged.merge(extra, on="inspection_id", how="left").sort_values(["la_code", "area"]).reset_index(drop=True)
 
 
 def overview_tables(
@@ -121,14 +159,18 @@ def overview_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The inspections and judgements the overview notebook describes, after its three parameters.
 
-    With `as_at` set, judgements are the ones in force at that date (latest per authority and area)
-    and inspections are those that supplied them.
+    With `as_at` set, judgements are the ones in force at that date (judgements_in_force: those of
+    each authority's latest graded inspection published by then, whatever its framework) and
+    inspections are those in-force inspections; `framework` then keeps the authorities whose
+    in-force inspection is of that framework (a SIF grade replaced by an ILACS one is not in force).
     """
     chosen = select_inspections(inspections, framework, include_secondary)
-    judged = join_judgements(judgements, chosen, include_secondary)
-    if parse_as_at(as_at) is not None:
-        judged = latest_judgements(judged, as_at)
-        chosen = chosen[chosen["inspection_id"].isin(judged["inspection_id"])]
+    if parse_as_at(as_at) is None:
+        return chosen.reset_index(drop=True), join_judgements(judgements, chosen, include_secondary)
+    judged = judgements_in_force(inspections, judgements, as_at, include_secondary)
+    judged = judged[judged["inspection_id"].isin(chosen["inspection_id"])].reset_index(drop=True)
+    in_force = in_force_inspections(inspections, judgements, as_at, include_secondary)
+    chosen = chosen.merge(in_force[["inspection_id", "in_force_from", "published_estimated"]], on="inspection_id", how="inner")
     return chosen.reset_index(drop=True), judged
 
 
@@ -173,17 +215,42 @@ def judgement_mix(judged: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(columns=columns, fill_value=0).astype(int)
 
 
-def coverage(inspections: pd.DataFrame, validation: dict[str, Any]) -> pd.DataFrame:
+def coverage(
+    inspections: pd.DataFrame, validation: dict[str, Any], as_at: str = "", all_inspections: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The dataset's coverage against the official counts, one row per check.
 
     - SIF: authorities with a (first) SIF inspection against the 152 authorities inspected under SIF;
     - ILACS: ILACS inspections in the dataset against the rows of Ofsted's official ILACS history
       (from validation.json; missing if the build did not record it).
+
+    `inspections` is the selection described (every inspection of it, not only those in force).
+    With `as_at` set both sides are dated to it: only inspections published by then count (dates as
+    in in_force_inspections, estimated where the report gives none); the official ILACS count is the
+    number of rows of the official history (rows of `all_inspections`, default `inspections`, with
+    an `official_source`) published by then; the SIF count of 152 applies only once every SIF
+    inspection in `all_inspections` was published by then, and is missing before.
     """
-    sif = inspections[(inspections["framework"] == "SIF") & (inspections["inspection_type"] == "SIF")]
-    ilacs = inspections[inspections["framework"] == "ILACS"]
-    official_ilacs = validation.get("ilacs", {}).get("official_history_rows")
+    from analysis import snapshots  # snapshots imports this module
+
+    cutoff = parse_as_at(as_at)
+    every = inspections if all_inspections is None else all_inspections
     sif_expected = validation.get("sif", {}).get("authorities_in_sif_era", SIF_AUTHORITIES)
+    official_ilacs = validation.get("ilacs", {}).get("official_history_rows")
+    chosen = inspections
+    if cutoff is not None:
+        dates = snapshots.with_event_dates(every).set_index("inspection_id")["published_date"]
+        chosen = inspections[inspections["inspection_id"].map(dates) <= cutoff]
+        is_sif = (every["framework"] == "SIF") & (every["inspection_type"] == "SIF")
+        sif_end = every.loc[is_sif, "inspection_id"].map(dates).max()
+        sif_expected = sif_expected if pd.notna(sif_end) and sif_end <= cutoff else None
+        if "official_source" in every:
+            official = every[(every["framework"] == "ILACS") & every["official_source"].notna()]
+            official_ilacs = int((official["published_date"] <= cutoff).sum())
+        else:
+            official_ilacs = None
+    sif = chosen[(chosen["framework"] == "SIF") & (chosen["inspection_type"] == "SIF")]
+    ilacs = chosen[chosen["framework"] == "ILACS"]
     rows = [
         {"check": "SIF: authorities inspected", "in_dataset": int(sif["la_code"].nunique()), "official": sif_expected},
         {"check": "ILACS: inspections", "in_dataset": int(len(ilacs)), "official": official_ilacs},

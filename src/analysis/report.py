@@ -519,16 +519,38 @@ def render_html(executed: Path, target: Path, header: dict[str, Any]) -> None:
     os.replace(tmp, target)
 
 
-_EXTERNAL = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+#: A network URL: http(s):// or protocol-relative //.
+_NETWORK = r"(?:https?:)?//"
+#: Tags that load what their src / href / poster / data attribute names (links <a href> do not load).
+_EXTERNAL_TAG = re.compile(
+    r"<(?:script|link|img|iframe|frame|source|video|audio|track|embed|object|input)\b[^>]*?(?<![\w-])"
+    rf"(?:src|href|poster|data)\s*=\s*[\"']?\s*{_NETWORK}",
+    re.I,
+)
+#: srcset lists several candidates: any of them on the network counts.
+_EXTERNAL_SRCSET = re.compile(rf"<(?:img|source)\b[^>]*?(?<![\w-])srcset\s*=\s*(?:\"[^\"]*?|'[^']*?|){_NETWORK}", re.I)
+#: CSS, in <style> blocks and style="..." attributes only (not in the page's text or shown code).
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_STYLE_ATTRIBUTE = re.compile(r"(?<![\w-])style\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+_CSS_URL = re.compile(rf"(?:url\(\s*[\"']?\s*|@import\s+[\"']\s*){_NETWORK}[^\s\"')]*", re.I)
 
 
 def external_references(page: str) -> list[str]:
-    """The <script src> / <link href> tags of a page that point at the network."""
-    return [m.group(0) for m in _EXTERNAL.finditer(page)]
+    """What a page would fetch from the network: <script src>, <link href>, <img>, <iframe>,
+    <source>, <video> / <audio> (src, srcset, poster) and the like, and CSS url(...) / @import in
+    <style> blocks and style attributes. Plain links (<a href>) and URLs in text are not loads."""
+    found = [m.group(0) for m in _EXTERNAL_TAG.finditer(page)]
+    found += [m.group(0) for m in _EXTERNAL_SRCSET.finditer(page)]
+    css = [m.group(1) for m in _STYLE_BLOCK.finditer(page)]
+    css += [m.group(1) if m.group(1) is not None else m.group(2) for m in _STYLE_ATTRIBUTE.finditer(page)]
+    for block in css:
+        found += [m.group(0) for m in _CSS_URL.finditer(block)]
+    return found
 
 
 def assert_offline(page: str, source: str = "page") -> None:
-    """Raise ValueError if the page would load a script or stylesheet from the network."""
+    """Raise ValueError if the page would load anything (script, stylesheet, image, frame, media,
+    CSS resource) from the network."""
     found = external_references(page)
     if found:
         raise ValueError(f"{source}: HTML loads external resources: {found[:3]}")
