@@ -19,8 +19,9 @@ Typical use::
     snapshots.grade_counts(snapshots.as_at(frame, "2016-12-31"))
 
 A row whose date on the chosen basis is unknown cannot be placed in time: date filters leave it out
-and `undated` lists it. Secondary rows that give no publication date get an estimated one (inspection
-end, else start, plus the median lag of the primary reports of the same framework), and rows with a
+and `undated` lists it. Rows that give no publication date (secondary rows, and most earlier
+inspections named in SIF reports, which give only the month of the visit) get an estimated one
+(inspection end, else start, plus the median lag of the reports of the same framework), and rows with a
 publication date but no inspection date an estimated start, unless ``estimate_missing_dates=False``;
 the columns ``published_estimated`` and ``start_estimated`` flag them.
 """
