@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.clean import GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, grade_category
 from analysis.paths import DATA_PROCESSED
+from analysis.validate import SIF_ERA_AUTHORITIES
 
 FRAMEWORKS: list[str] = ["pre-SIF", "SIF", "ILACS"]
 DATE_COLUMNS: tuple[str, ...] = ("start_date", "end_date", "published_date")
@@ -25,8 +26,8 @@ DATE_COLUMNS: tuple[str, ...] = ("start_date", "end_date", "published_date")
 #: effectiveness judgement; pre-SIF safeguarding inspections judged safeguarding, and pre-SIF
 #: looked-after inspections looked-after services.
 HEADLINE_AREAS: tuple[str, ...] = ("overall", "safeguarding", "looked_after")
-#: Authorities inspected under the single inspection framework (SIF, 2013-2018).
-SIF_AUTHORITIES = 152
+#: Authorities inspected under the single inspection framework (SIF, 2013-2018): one constant, in validate.
+SIF_AUTHORITIES = SIF_ERA_AUTHORITIES
 
 
 def _read_csv(name: str, data_dir: Path) -> pd.DataFrame:
