@@ -602,6 +602,7 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; }}
 table {{ border-collapse: collapse; }}
+.runs-wrap {{ overflow-x: auto; }}
 th, td {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; font-size: 14px; }}
 td table th, td table td {{ font-size: 12px; border-color: #e4e4e4; }}
 .meta, .records {{ color: #555; font-size: 12px; }}
@@ -613,11 +614,11 @@ td.records {{ max-width: 16em; overflow-wrap: anywhere; }}
 <p class="meta">Built {html.escape(manifest['built_at'])} &middot; git <code>{html.escape(manifest['git_commit'])}</code>
 &middot; processed-data checksum <code>{html.escape(manifest['data_checksum'])}</code></p>
 <p class="meta">Packages: {versions}</p>
-<table>
+<div class="runs-wrap"><table>
 <thead><tr><th>Report</th><th>Notebook</th><th>Parameters</th><th>Run</th><th>Data checksum</th><th>Git commit</th><th>Key values</th></tr></thead>
 <tbody>
 {''.join(rows)}
-</tbody></table>
+</tbody></table></div>
 <p class="meta">Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
 </body></html>
 """
