@@ -141,6 +141,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "sif_reports": int(len(first_sif)),
             "reinspection_reports": int((primary_sif["inspection_type"] == "SIF re-inspection").sum()),
             "sif_era_authorities_without_report": without_sif_report,
+            "sif_era_authorities_without_report_names": _names(without_sif_report, inputs.local_authorities),
             "covered_by_secondary_source": sorted(set(secondary["la_code"]) & set(without_sif_report)),
             "published_date_from_manifest": sorted(
                 inspections.loc[(inspections["framework"] == "SIF") & (inspections["published_date_source"] == "manifest"), "inspection_id"]
@@ -221,8 +222,8 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         f"- Authorities in the SIF era (Ofsted's count): {sif['authorities_in_sif_era']}.",
         f"- Authorities with a primary SIF report: {sif['authorities_with_primary_sif_report']} "
         f"({sif['sif_reports']} SIF reports, {sif['reinspection_reports']} re-inspections).",
-        f"- SIF-era authorities without a report in the collection: {_list(sif['sif_era_authorities_without_report'])}; "
-        f"covered by the secondary table: {_list(sif['covered_by_secondary_source'])}.",
+        f"- SIF-era authorities without a report in the collection: {_list(sif['sif_era_authorities_without_report'])} "
+        f"({sif['sif_era_authorities_without_report_names']}); covered by the secondary table: {_list(sif['covered_by_secondary_source'])}.",
         f"- SIF reports printing no publication date (the listing date is used, flagged `manifest`): {len(sif['published_date_from_manifest'])}.",
         "",
         "## ILACS: parser against the official statistics",
