@@ -65,7 +65,6 @@ class Inputs:
     read_log: list[dict[str, str]]
     parsed: dict[str, ParsedReport]
     ods_history: pd.DataFrame
-    ods_latest: pd.DataFrame
     local_authorities: pd.DataFrame
     la_context: pd.DataFrame
     secondary: pd.DataFrame
@@ -111,7 +110,6 @@ def parse_all(read: list[reports.Report], workers: int | None = None) -> dict[st
 def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
     """Read every raw input (the quick structured files first, so a malformed one fails fast)."""
     ods_history = official.read_ilacs_history(raw_dir / ODS_NAME)
-    ods_latest = official.read_latest(raw_dir / ODS_NAME)
     authorities = las.build_local_authorities(raw_dir)
     read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
     return Inputs(
@@ -119,7 +117,6 @@ def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
         read_log=read_log,
         parsed=parse_all(read),
         ods_history=ods_history,
-        ods_latest=ods_latest,
         local_authorities=authorities,
         la_context=covariates.build_la_context(raw_dir, authorities),
         secondary=pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False),
