@@ -134,6 +134,11 @@ def _page_source(file: str, page: int | None) -> str:
     return f"ofsted/reports/{file}" + (f"#page={page}" if page else "")
 
 
+def _ods_source(row: pd.Series) -> str:
+    """Where an official ILACS value comes from: the ODS file, sheet and spreadsheet row."""
+    return f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -186,7 +191,7 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
                 published_date_source=published_source,
                 source=_page_source(report.file, parsed.dates_page or 1),
                 source_quality="primary",
-                official_source=None if official_row is None else f"{ODS_NAME}#ILACS_inspection_history!row={official_row['ods_row']}",
+                official_source=None if official_row is None else _ods_source(official_row),
                 previous_inspection_id=previous_id,
             )
         )
@@ -305,9 +310,9 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
                 date_precision="day",
                 published_date=_iso(row["published_date"]),
                 published_date_source="official",
-                source=f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}",
+                source=_ods_source(row),
                 source_quality="official",
-                official_source=f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}",
+                official_source=_ods_source(row),
                 previous_inspection_id=None,
             )
         )
