@@ -52,13 +52,19 @@ _GRADE_SPELLINGS: dict[str, str] = {
 }
 
 
+def fold(text: object) -> str:
+    """Text with every run of white space folded to one space: labels, names, dates and grades wrap
+    over lines in the PDFs, and spreadsheet cells carry stray line breaks."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
 class GradeError(ValueError):
     """A grade text that is none of the known grades."""
 
 
 def normalise_grade(text: str) -> str:
     """The canonical label for a grade as printed ("Require improvement" -> RI). Raises GradeError."""
-    key = re.sub(r"\s+", " ", str(text)).strip().strip(".:").lower()
+    key = fold(text).strip(".:").lower()
     try:
         return _GRADE_SPELLINGS[key]
     except KeyError:

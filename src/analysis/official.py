@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from analysis import paths
-from analysis.clean import GradeError, normalise_grade
+from analysis.clean import GradeError, fold, normalise_grade
 from analysis.records import ParsedReport
 from analysis.reports import ILACS, Report
 
@@ -82,11 +81,6 @@ class OfficialDataError(ValueError):
 # --- reading the ODS ------------------------------------------------------------------------------
 
 
-def _fold(value: object) -> str:
-    """A cell as text with white space folded."""
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
 def _sheet_rows(path: Path, sheet: str) -> list[list[object]]:
     """All rows of a sheet, index 0 being spreadsheet row 1. Raises OfficialDataError if the sheet is absent."""
     workbook = CalamineWorkbook.from_path(str(path))
@@ -97,7 +91,7 @@ def _sheet_rows(path: Path, sheet: str) -> list[list[object]]:
 
 def _column_positions(path: Path, sheet: str, header: list[object], expected: dict[str, str]) -> dict[str, int]:
     """Tidy column -> position in the header row. Raises OfficialDataError naming what is missing."""
-    found = [_fold(cell) for cell in header]
+    found = [fold(cell) for cell in header]
     missing = [name for name in expected if name not in found]
     if missing:
         raise OfficialDataError(
@@ -113,7 +107,7 @@ def _as_date(value: object, where: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _fold(value)
+    text = fold(value)
     for form in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y"):
         try:
             return dt.datetime.strptime(text, form).date()
@@ -124,7 +118,7 @@ def _as_date(value: object, where: str) -> dt.date:
 
 def _as_grade(value: object, where: str) -> str | None:
     """A grade cell normalised; a blank cell is missing (None)."""
-    text = _fold(value)
+    text = fold(value)
     if not text:
         return None
     try:
@@ -135,7 +129,7 @@ def _as_grade(value: object, where: str) -> str | None:
 
 def _as_type(value: object, where: str) -> str:
     """'ILACS Standard Inspection' -> 'ILACS standard', 'ILACS Short Inspection' -> 'ILACS short'."""
-    text = _fold(value)
+    text = fold(value)
     if text not in INSPECTION_TYPES:
         raise OfficialDataError(f"{where}: expected an inspection type in {sorted(INSPECTION_TYPES)}, found {value!r}")
     return INSPECTION_TYPES[text]
@@ -150,7 +144,7 @@ def _read_table(path: Path, sheet: str, expected: dict[str, str]) -> pd.DataFram
     positions = _column_positions(path, sheet, rows[HEADER_ROW - 1], expected)
     records = []
     for index, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        if not any(_fold(cell) for cell in row):
+        if not any(fold(cell) for cell in row):
             continue
         record: dict[str, object] = {"ods_row": index}
         for tidy, position in positions.items():
@@ -163,7 +157,7 @@ def _read_table(path: Path, sheet: str, expected: dict[str, str]) -> pd.DataFram
             elif tidy == "inspection_type":
                 record[tidy] = _as_type(value, where)
             else:
-                record[tidy] = _fold(value)
+                record[tidy] = fold(value)
         records.append(record)
     columns = ["ods_row", *positions]
     return pd.DataFrame.from_records(records, columns=columns)
@@ -191,7 +185,7 @@ def read_cover(path: Path) -> dt.date:
     """The 'Published on:' date of the statistics, from the Cover sheet."""
     path = Path(path)
     for index, row in enumerate(_sheet_rows(path, COVER_SHEET), start=1):
-        if row and _fold(row[0]).lower() == "published on:":
+        if row and fold(row[0]).lower() == "published on:":
             return _as_date(row[1] if len(row) > 1 else "", f"{path.name}, sheet {COVER_SHEET!r}, row {index}")
     raise OfficialDataError(f"{path.name}, sheet {COVER_SHEET!r}: no 'Published on:' row")
 

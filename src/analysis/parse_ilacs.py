@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.clean import MONTHS, GradeError, normalise_grade
+from analysis.clean import MONTHS, GradeError, fold, normalise_grade
 from analysis.records import Judgement, ParsedReport
 from analysis.reports import ILACS, Report
 
@@ -45,14 +45,9 @@ _MONTH_RE = "|".join(name.capitalize() for name in MONTHS)
 _DATE_TOKEN = re.compile(rf"(\d{{1,2}})(?:\s*(?:st|nd|rd|th))?(?:\s+({_MONTH_RE}))?(?:\s+(\d{{4}}))?", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    """Text with every run of white space folded to one space."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _clip(text: str, limit: int = 200) -> str:
     """A snippet no longer than `limit` characters."""
-    text = _fold(text)
+    text = fold(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -61,7 +56,7 @@ def _clip(text: str, limit: int = 200) -> str:
 
 def _title_block(page: str) -> str:
     """The folded text of page 1 before 'Inspection date(s):' (title and authority name)."""
-    folded = _fold(page)
+    folded = fold(page)
     cut = re.search(r"Inspection dates?\s*:", folded)
     return folded[: cut.start()] if cut else folded[:400]
 
@@ -145,7 +140,7 @@ _PUBLISHED = re.compile(
 def find_published(pages: tuple[str, ...]) -> tuple[dt.date, int] | None:
     """A printed publication date and its 1-based page, or None (ILACS reports usually print none)."""
     for number, page in enumerate(pages, start=1):
-        found = _PUBLISHED.search(_fold(page))
+        found = _PUBLISHED.search(fold(page))
         if found:
             return parse_date_range(found.group(1))[0], number
     return None
@@ -156,7 +151,7 @@ def find_published(pages: tuple[str, ...]) -> tuple[dt.date, int] | None:
 
 def find_judgements(page: str, page_number: int) -> tuple[list[Judgement], list[str]]:
     """Every graded ILACS judgement on a page, and a warning for each label whose grade is unreadable."""
-    folded = _fold(page)
+    folded = fold(page)
     judgements: list[Judgement] = []
     warnings: list[str] = []
     for area, label in JUDGEMENT_LABELS.items():
@@ -168,14 +163,14 @@ def find_judgements(page: str, page_number: int) -> tuple[list[Judgement], list[
         except GradeError as error:
             warnings.append(f"{area}: {error}")
             continue
-        judgements.append(Judgement(area, _fold(found.group(1)), grade, page_number, _clip(found.group(0))))
+        judgements.append(Judgement(area, fold(found.group(1)), grade, page_number, _clip(found.group(0))))
     return judgements, warnings
 
 
 def _judgement_page(pages: tuple[str, ...]) -> int:
     """0-based index of the page holding the judgement table: the first of pages 1-2 naming 'Overall effectiveness'."""
     for index, page in enumerate(pages[:2]):
-        if re.search(rf"Overall effectiveness\s*{_GRADE}", _fold(page), re.IGNORECASE):
+        if re.search(rf"Overall effectiveness\s*{_GRADE}", fold(page), re.IGNORECASE):
             return index
     return 0
 
@@ -210,7 +205,7 @@ def _check_framework(parsed: ParsedReport) -> None:
 def _read_dates(parsed: ParsedReport, report: Report) -> None:
     """Fill start/end dates (and their page and snippet) from the first page that prints them."""
     for number, page in enumerate(report.pages[:2], start=1):
-        found = _dates_text(_fold(page))
+        found = _dates_text(fold(page))
         if not found:
             continue
         snippet, text = found

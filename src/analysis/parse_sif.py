@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.clean import MONTHS, GradeError, normalise_grade
+from analysis.clean import MONTHS, GradeError, fold, normalise_grade
 from analysis.parse_sif_context import parse_context, parse_previous
 from analysis.records import Judgement, ParsedReport
 from analysis.reports import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
@@ -55,11 +55,6 @@ SIF_AREAS: tuple[str, ...] = tuple(SIF_TABLE_ROWS)
 
 
 # --- small text helpers ---------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Text with every run of white space folded to one space (labels and dates wrap over lines)."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def clip(text: str, limit: int = 200) -> str:
