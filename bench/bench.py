@@ -3,7 +3,7 @@
 1. Extraction of all report PDFs with the project's reader (pypdfium2, both cores) and parsers,
    and, in the same run, a plain single-process pypdf reading of the same pages; both and the ratio.
    Target: at most 10 s wall for all 431 on the 2-core machine.
-2. Report builds: a cold `analysis.report --force` (every notebook) and a warm no-change rerun.
+2. Report builds: a cold `analysis.publish --force` (every notebook) and a warm no-change rerun.
    Targets: cold at most 120 s, warm at most 5 s.
 """
 
@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from analysis import paths
-from analysis.build import parse_all
-from analysis.reports import read_reports
+from analysis.build.tables import parse_all
+from analysis.build.pdf_text import read_reports
 
 
 def time_extraction(report_dir: Path) -> tuple[float, int, int]:
@@ -53,8 +53,8 @@ def main() -> int:
         print(f"plain pypdf text of the same files (1 process):   {plain_pages} pages in {plain:.2f} s")
         print(f"ratio pypdf / project reader: {plain / seconds:.1f}x")
     if "--skip-reports" not in sys.argv:
-        cold = time_command([sys.executable, "-m", "analysis.report", "--force"])
-        warm = time_command([sys.executable, "-m", "analysis.report"])
+        cold = time_command([sys.executable, "-m", "analysis.publish", "--force"])
+        warm = time_command([sys.executable, "-m", "analysis.publish"])
         print(f"reports cold (every notebook, after make data): {cold:.1f} s (target <= 120 s)")
         print(f"reports warm (nothing changed):                 {warm:.2f} s (target <= 5 s)")
     return 0

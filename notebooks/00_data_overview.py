@@ -40,33 +40,38 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from analysis import dataset, paths, report
-from analysis.clean import AREA_LABELS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED
+from analysis import overview, paths
+from analysis.data import load as load_data
+from analysis.data import select_inspections
+from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
+from analysis.publish.records import data_checksum, package_versions, record, seed_everything
+from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES
 
-report.seed_everything(seed)
+seed_everything(seed)
 sns.set_theme(style="whitegrid", context="notebook")
 pd.set_option("display.max_columns", 20, "display.width", 140)
 
-inspections_all = dataset.load_inspections(paths.DATA_PROCESSED)
-judgements_all = dataset.load_judgements(paths.DATA_PROCESSED)
-validation = dataset.load_validation(paths.DATA_PROCESSED)
-inspections, judged = dataset.overview_tables(inspections_all, judgements_all, framework, include_secondary, as_at)
-inspections = inspections.assign(year=dataset.inspection_year(inspections))
+processed = load_data(paths.DATA_PROCESSED)
+inspections_all, judgements_all, validation = processed.inspections, processed.judgements, processed.validation
+inspections, judged = overview.overview_tables(
+    inspections_all, judgements_all, processed.local_authorities, framework, include_secondary, as_at
+)
+inspections = inspections.assign(year=overview.inspection_year(inspections))
 judged = judged.merge(inspections[["inspection_id", "year"]], on="inspection_id", how="left")
 
-report.record("parameters", {"framework": framework, "include_secondary": include_secondary, "as_at": as_at})
-report.record("n_inspections", len(inspections))
-report.record("n_judgements", len(judged))
-report.record("n_authorities", inspections["la_code"].nunique())
-report.record("frameworks", sorted(inspections["framework"].unique()))
-report.record("n_secondary_inspections", int((inspections["source_quality"] == "secondary").sum()))
-report.record("latest_published", None if inspections.empty else str(inspections["published_date"].max().date()))
+record("parameters", {"framework": framework, "include_secondary": include_secondary, "as_at": as_at})
+record("n_inspections", len(inspections))
+record("n_judgements", len(judged))
+record("n_authorities", inspections["la_code"].nunique())
+record("frameworks", sorted(inspections["framework"].unique()))
+record("n_secondary_inspections", int((inspections["source_quality"] == "secondary").sum()))
+record("latest_published", None if inspections.empty else str(inspections["published_date"].max().date()))
 if as_at:
-    report.record("n_in_force_estimated_dates", int(inspections["published_estimated"].sum()))
+    record("n_in_force_estimated_dates", int(inspections["published_estimated"].sum()))
 
-span = dataset.inspection_year(inspections_all).groupby(inspections_all["framework"]).agg(["min", "max"])
+span = overview.inspection_year(inspections_all).groupby(inspections_all["framework"]).agg(["min", "max"])
 display(Markdown("In the dataset: " + "; ".join(
-    f"**{fw}** inspections from {span.loc[fw, 'min']} to {span.loc[fw, 'max']}" for fw in dataset.FRAMEWORKS if fw in span.index
+    f"**{fw}** inspections from {span.loc[fw, 'min']} to {span.loc[fw, 'max']}" for fw in FRAMEWORKS if fw in span.index
 ) + "."))
 
 selection = "every framework" if framework == "all" else f"the {framework} framework"
@@ -90,15 +95,15 @@ display(Markdown(
 # ILACS inspects every authority in turn, on a cycle of a few years.
 
 # %%
-per_year = dataset.inspections_per_year(inspections)
-report.record("inspections_per_year", {str(year): row.to_dict() for year, row in per_year.iterrows()})
+per_year = overview.inspections_per_year(inspections)
+record("inspections_per_year", {str(year): row.to_dict() for year, row in per_year.iterrows()})
 if inspections.empty:
     display(Markdown("_No inspections match the parameters._"))
 else:
     fig, ax = plt.subplots(figsize=(10, 4))
     sns.histplot(
         inspections, x="year", hue="framework", multiple="stack", discrete=True, shrink=0.85,
-        hue_order=[f for f in dataset.FRAMEWORKS if f in per_year.columns], palette=report.FRAMEWORK_COLOURS, ax=ax,
+        hue_order=[f for f in FRAMEWORKS if f in per_year.columns], palette=FRAMEWORK_COLOURS, ax=ax,
     )
     ax.set(xlabel="Year of inspection", ylabel="Inspections", title="Inspections per framework and year")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
@@ -115,17 +120,17 @@ else:
 # dictionary).
 
 # %%
-headline = dataset.headline_judgements(judged)
+headline = overview.headline_judgements(judged)
 grade_order = [g for g in GRADE_ORDER_WITH_ADEQUATE if g in set(headline["grade"])]
-shares_by_framework = dataset.grade_shares(headline, by=["framework"])
-report.record("headline_grade_shares", {f: row.round(4).to_dict() for f, row in shares_by_framework.iterrows()})
+shares_by_framework = overview.grade_shares(headline, by=["framework"])
+record("headline_grade_shares", {f: row.round(4).to_dict() for f, row in shares_by_framework.iterrows()})
 if headline.empty:
     display(Markdown("_No graded judgements match the parameters._"))
 else:
-    frameworks_present = [f for f in dataset.FRAMEWORKS if f in set(headline["framework"])]
+    frameworks_present = [f for f in FRAMEWORKS if f in set(headline["framework"])]
     grid = sns.displot(
         headline, x="year", hue="grade", col="framework", col_order=frameworks_present,
-        hue_order=grade_order, palette=report.GRADE_COLOURS, multiple="fill", discrete=True, shrink=0.85,
+        hue_order=grade_order, palette=GRADE_COLOURS, multiple="fill", discrete=True, shrink=0.85,
         facet_kws={"sharex": False}, height=3.6, aspect=1.0,
     )
     grid.set_axis_labels("Year of inspection", "Share of inspections")
@@ -146,15 +151,15 @@ else:
 # did not (e.g. adoption in some authorities).
 
 # %%
-mix = dataset.judgement_mix(judged)
-report.record("judgement_mix", {area: row.to_dict() for area, row in mix.iterrows()})
+mix = overview.judgement_mix(judged)
+record("judgement_mix", {area: row.to_dict() for area, row in mix.iterrows()})
 if not mix.empty:
     area_order = [a for a in AREA_LABELS if a in mix.index]
     hue_order = [g for g in [*GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED] if g in set(judged["grade"])]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(area_order) + 1.2))
     sns.histplot(
         judged.assign(area=pd.Categorical(judged["area"], categories=area_order, ordered=True)),
-        y="area", hue="grade", hue_order=hue_order, palette=report.GRADE_COLOURS, multiple="fill",
+        y="area", hue="grade", hue_order=hue_order, palette=GRADE_COLOURS, multiple="fill",
         discrete=True, shrink=0.8, ax=ax,
     )
     ax.set(xlabel="Share of judgements", ylabel="", title="Grades per judgement area")
@@ -174,12 +179,12 @@ if not mix.empty:
 # %%
 sif_facts = validation.get("sif", {})
 display(Markdown(
-    f"Authorities inspected under SIF: **{sif_facts.get('authorities_in_sif_era', dataset.SIF_AUTHORITIES)}**;"
+    f"Authorities inspected under SIF: **{sif_facts.get('authorities_in_sif_era', SIF_ERA_AUTHORITIES)}**;"
     f" without their SIF report in the collection: **{len(sif_facts.get('sif_era_authorities_without_report', []))}**"
     f" (known from a secondary source: **{len(sif_facts.get('covered_by_secondary_source', []))}**)."
 ))
-cover = dataset.coverage(dataset.select_inspections(inspections_all, framework, include_secondary), validation, as_at, inspections_all)
-report.record("coverage", {check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
+cover = overview.coverage(select_inspections(inspections_all, framework, include_secondary), validation, as_at, inspections_all)
+record("coverage", {check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
                            for check, r in cover.iterrows()})
 display(cover)
 
@@ -206,7 +211,7 @@ else:
     if not agreement.empty:
         agreement["agreement"] = (agreement["agree"] / agreement["compared"]).round(4)
     overall_agreement = ilacs.get("agreement_overall")
-    report.record("parser_agreement_overall", overall_agreement)
+    record("parser_agreement_overall", overall_agreement)
     summary_lines = [
         f"- Report files: {files.get('report_files', '?')}, parsed {files.get('parsed', '?')},"
         f" skipped {len(files.get('skipped', []))}, parsed with warnings {len(files.get('with_warnings', []))}.",
@@ -235,8 +240,8 @@ else:
     check_lists = ("overall_outside_key_range", "inadequate_key_but_overall_not_inadequate", "leadership_inadequate_overall_not_inadequate")
     flagged = {fw: sorted(set().union(*(r.get(key, []) for key in check_lists))) for fw, r in validation.get("rules", {}).items()}
     rules.loc["inspections flagged (distinct)"] = {fw: len(ids) for fw, ids in flagged.items()}
-    report.record("rule_exceptions", {fw: len(ids) for fw, ids in flagged.items() if fw != "ILACS"})
-    report.record("ilacs_overall_not_inadequate_with_inadequate_key", len(flagged.get("ILACS", [])))
+    record("rule_exceptions", {fw: len(ids) for fw, ids in flagged.items() if fw != "ILACS"})
+    record("ilacs_overall_not_inadequate_with_inadequate_key", len(flagged.get("ILACS", [])))
     display(rules.rename_axis("check"))
     display(Markdown("; ".join(
         (f"**ILACS**: {len(ids)} inspection(s) flagged by these checks (observations, not exceptions:"
@@ -255,6 +260,6 @@ else:
 # The package versions and the checksum of the processed data this report was run with.
 
 # %%
-versions = report.record("package_versions", report.package_versions())
-checksum = report.record("data_checksum", report.data_checksum(paths.DATA_PROCESSED))
+versions = record("package_versions", package_versions())
+checksum = record("data_checksum", data_checksum(paths.DATA_PROCESSED))
 display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())

@@ -18,7 +18,7 @@
 #
 # The figures and claims this project tests come from a few press articles (listed, from the
 # registry, under the first code cell). Each claim is an entry of the registry
-# `src/analysis/claims.yaml`: its source, a short quote, its kind (figure, rule or hypothesis) and,
+# `src/analysis/claims/claims.yaml`: its source, a short quote, its kind (figure, rule or hypothesis) and,
 # for each number it states, a named computation in `analysis.claims`, the published value and the
 # tolerance (with its justification). **No verdict is stored anywhere**: this report computes every
 # one from the processed data.
@@ -32,7 +32,7 @@
 # - **not yet tested**: a hypothesis whose model notebook has not produced a result yet.
 
 # %% tags=["parameters"]
-claims_file: str = "../src/analysis/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
+claims_file: str = "../src/analysis/claims/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
 include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
 date_basis: str = "published"  # "published" or "inspected": how a figure that does not fix it dates an inspection
 seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)
@@ -45,8 +45,11 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from analysis import claims, paths, report, snapshots
-from analysis.clean import GRADE_ORDER
+from analysis import claims, paths, snapshots
+from analysis.data import load as load_data
+from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
+from analysis.publish.records import data_checksum, package_versions, record, seed_everything
+from analysis.vocab import GRADE_ORDER
 
 
 def long_date(when, month: str = "%B") -> str:
@@ -55,26 +58,26 @@ def long_date(when, month: str = "%B") -> str:
     return f"{when.day} {when.strftime(month + ' %Y')}"
 
 
-report.seed_everything(seed)
+seed_everything(seed)
 sns.set_theme(style="whitegrid", context="notebook")
 pd.set_option("display.max_colwidth", 200, "display.max_rows", 200, "display.width", 160)
 
 registry_path = Path(claims_file) if Path(claims_file).is_absolute() else (paths.NOTEBOOKS / claims_file).resolve()
 entries = claims.load_registry(registry_path)
 windows = claims.windows(registry_path)  # the claims' time windows: no date is typed in this notebook
-data = snapshots.load(paths.DATA_PROCESSED)
+data = load_data(paths.DATA_PROCESSED)
 run_defaults = {"include_secondary": include_secondary, "date_basis": date_basis}
 evaluations = claims.evaluate(entries, data, run_defaults)
 table = claims.verdict_table(evaluations, entries)
 by_claim = claims.claim_verdicts(evaluations)
 
-report.record("parameters", {"claims_file": claims_file, "include_secondary": include_secondary, "date_basis": date_basis})
-report.record("n_claims", len(entries))
-report.record("n_figures", len(table))
-report.record("verdict_counts", table["verdict"].value_counts().to_dict())
-report.record("verdicts", {f"{r.claim}.{r.figure}": r.verdict for r in table.itertuples()})
-report.record("computed", {f"{e.claim_id}.{e.figure}": claims.format_value(e.computed) for e in evaluations})
-report.record("claim_verdicts", dict(zip(by_claim["claim"], by_claim["verdict"])))
+record("parameters", {"claims_file": claims_file, "include_secondary": include_secondary, "date_basis": date_basis})
+record("n_claims", len(entries))
+record("n_figures", len(table))
+record("verdict_counts", table["verdict"].value_counts().to_dict())
+record("verdicts", {f"{r.claim}.{r.figure}": r.verdict for r in table.itertuples()})
+record("computed", {f"{e.claim_id}.{e.figure}": claims.format_value(e.computed) for e in evaluations})
+record("claim_verdicts", dict(zip(by_claim["claim"], by_claim["verdict"])))
 
 articles = list({e["source"]["article"]: e["source"] for e in entries}.values())
 display(Markdown(
@@ -154,10 +157,10 @@ else:
 sif = snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis)
 sif = sif.assign(year=sif["date"].dt.year.astype("Int64")).dropna(subset=["year"])
 mix_by_year = snapshots.grade_mix_by(sif, "year")
-report.record("sif_mix_by_year", {f"{int(r.year)}|{r.grade}": int(r.count) for r in mix_by_year.itertuples()})
+record("sif_mix_by_year", {f"{int(r.year)}|{r.grade}": int(r.count) for r in mix_by_year.itertuples()})
 fig, ax = plt.subplots(figsize=(9, 4))
 sns.histplot(
-    sif.assign(year=sif["year"].astype(int)), x="year", hue="grade", hue_order=GRADE_ORDER, palette=report.GRADE_COLOURS,
+    sif.assign(year=sif["year"].astype(int)), x="year", hue="grade", hue_order=GRADE_ORDER, palette=GRADE_COLOURS,
     multiple="fill", discrete=True, shrink=0.8, ax=ax,
 )
 totals = sif.groupby("year").size()
@@ -199,9 +202,9 @@ published_counts = {
     "Inadequate": published_c11.get("inadequate"),
 }
 compare_mix = computed_mix.assign(published=pd.Series(published_counts)).reset_index()
-report.record("leadership_dec_2016", computed_mix["count"].to_dict())
+record("leadership_dec_2016", computed_mix["count"].to_dict())
 fig, ax = plt.subplots(figsize=(8, 3.8))
-sns.barplot(compare_mix, x="grade", y="count", hue="grade", palette=report.GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax)
+sns.barplot(compare_mix, x="grade", y="count", hue="grade", palette=GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax)
 ax.scatter(range(len(GRADE_ORDER)), compare_mix.set_index("grade").loc[GRADE_ORDER, "published"], marker="D", color="black", zorder=3,
            label=f"published ({c11['source']['date']})")
 ax.set(xlabel="", ylabel="Councils", title=f"SIF leadership grade in force on {long_date(dec_2016, '%b')} ({total} councils)")
@@ -234,10 +237,10 @@ year_one = pd.concat([
     snapshots.grade_counts(sif_y1).assign(framework=f"SIF {sif_window['year']} (n={len(sif_y1)})"),
     snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to {long_date(ilacs_end, '%b')} (n={len(ilacs_y1)})"),
 ]).reset_index()
-report.record("year_one", {r.framework.split(" (")[0] + "|" + r.grade: float(r.share) for r in year_one.itertuples()})
+record("year_one", {r.framework.split(" (")[0] + "|" + r.grade: float(r.share) for r in year_one.itertuples()})
 fig, ax = plt.subplots(figsize=(8, 3.8))
 sns.barplot(year_one, x="grade", y="share", hue="framework", order=GRADE_ORDER,
-            palette=[report.FRAMEWORK_COLOURS["SIF"], report.FRAMEWORK_COLOURS["ILACS"]], ax=ax)
+            palette=[FRAMEWORK_COLOURS["SIF"], FRAMEWORK_COLOURS["ILACS"]], ax=ax)
 ax.set(xlabel="", ylabel="% of councils", title="Overall effectiveness in the first year of each framework")
 sns.move_legend(ax, "upper left", title="")
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
@@ -250,6 +253,6 @@ display(year_one.pivot(index="grade", columns="framework", values="count").reind
 # The package versions and the checksum of the processed data this report was run with.
 
 # %%
-versions = report.record("package_versions", report.package_versions())
-checksum = report.record("data_checksum", report.data_checksum(paths.DATA_PROCESSED))
+versions = record("package_versions", package_versions())
+checksum = record("data_checksum", data_checksum(paths.DATA_PROCESSED))
 display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())

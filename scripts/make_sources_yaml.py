@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from analysis import paths
-from analysis.sources import sha256_of
+from analysis.checksums import sha256_of
 
 ACCESSED = "2026-11-23"  # the day the project took the files from the shared raw folder
 

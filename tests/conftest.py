@@ -25,6 +25,6 @@ def report_dir(raw_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def read_all(report_dir: Path):
     """(reports, log) from reading every real report once per test session (about 7 s)."""
-    from analysis.reports import read_reports
+    from analysis.build.pdf_text import read_reports
 
     return read_reports(report_dir)

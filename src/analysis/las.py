@@ -1,23 +1,10 @@
-"""The canonical table of local authorities, and name, code and URN resolution.
+"""Local authority names and codes, resolved against the canonical authority table.
 
-One row per English upper-tier authority with children's services responsibilities at any time
-since 2013: the 152 of the SIF era plus the six created since (Bournemouth, Christchurch and Poole
-and Dorset in 2019; North and West Northamptonshire in 2021; Cumberland and Westmorland and Furness
-in 2023), 158 in all, 153 current and 5 abolished.
-
-Where each column comes from:
-- current authorities: data/raw lookups/la_lookup.csv (data-to-insight), one row each;
-- abolished authorities, reorganisations and code changes: la_changes.yaml in this package, each
-  fact with its source;
-- la_type is derived from the code's prefix (E06 unitary, E08 metropolitan district, E09 London
-  borough, E10 county) because la_lookup.csv's `ons_la_type` is stale for the 2023 unitaries
-  (Cumberland, Westmorland and Furness and North Yorkshire are listed as "County").
-
-The canonical `la_code` is the ONS code Ofsted's ODS and la_lookup.csv use for the authority today,
-or the last code of an abolished one. Other codes of the same authority are kept in `former_codes`
-(e.g. Buckinghamshire E10000002) or `newer_codes` (Barnsley E08000038 and Sheffield E08000039,
-used only by the 2025 workforce release). An abolished authority keeps its own code: DfE rows for
-Northamptonshire stay under E10000021, never under its successors.
+Shared by both halves: the build resolves the names and codes printed in reports, the ODS, DfE files
+and press pages while it writes local_authorities.csv (analysis.build.authorities adds the names of
+the raw la_lookup.csv); the analysis resolves the names a claim gives against the processed table.
+Package data beside this file: la_changes.yaml (abolished authorities, reorganisations, code changes,
+each fact with its source) and la_aliases.yaml (names as printed -> canonical code).
 """
 
 from __future__ import annotations
@@ -31,43 +18,13 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.schema import Field
 
 CHANGES_YAML: Path = Path(__file__).with_name("la_changes.yaml")
 ALIASES_YAML: Path = Path(__file__).with_name("la_aliases.yaml")
-LA_LOOKUP: str = "lookups/la_lookup.csv"
-
-LA_TYPES: dict[str, str] = {
-    "E06": "Unitary Authority",
-    "E08": "Metropolitan District",
-    "E09": "London Borough",
-    "E10": "County",
-}
-
-LA_FIELDS: list[Field] = [
-    Field("la_code", "string", "Canonical ONS code: the code in use today, or the last one of an abolished authority.", unique=True),
-    Field("la_name", "string", "Authority name (ONS style without 'Council'); the pre-2019 county is 'Dorset County'.", unique=True),
-    Field("dfe_la_number", "integer", "DfE three-digit LA number ('old_la_code' in DfE files).", unique=True),
-    Field("ofsted_urn", "integer", "Ofsted URN of the authority's children's services (reports.ofsted.gov.uk/provider/44/URN); empty for the abolished authorities, whose URN no raw file confirms.", required=False),
-    Field("region", "string", "English region."),
-    Field("la_type", "string", "Type of authority, from the code prefix.", enum=tuple(LA_TYPES.values())),
-    Field("status", "string", "current or abolished.", enum=("current", "abolished")),
-    Field("predecessor_codes", "string", "';'-joined codes of authorities whose area it took over in a reorganisation.", required=False),
-    Field("successor_codes", "string", "';'-joined codes of the authorities that took over its area.", required=False),
-    Field("former_codes", "string", "';'-joined earlier ONS codes of the same authority.", required=False),
-    Field("newer_codes", "string", "';'-joined later ONS codes of the same authority that the sources do not (yet) use.", required=False),
-    Field("valid_from", "date", "Day the authority was created, if since 2013.", required=False),
-    Field("valid_to", "date", "Last day of an abolished authority.", required=False),
-]
-LA_COLUMNS: list[str] = [field.name for field in LA_FIELDS]
 
 
 class LocalAuthorityError(LookupError):
     """A name, code or URN that matches no local authority, or an inconsistent lookup."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Package data
 
 
 @functools.cache
@@ -85,128 +42,7 @@ def load_aliases() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# The table
-
-
-def _read_lookup(raw_dir: Path) -> pd.DataFrame:
-    """la_lookup.csv rows for current authorities (those with an ONS code in `la_code_new`)."""
-    path = raw_dir / LA_LOOKUP
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: expected data-to-insight's la_lookup.csv, found no file")
-    # The file starts with a byte-order mark; `urn` and `la_code` are integers.
-    lookup = pd.read_csv(path, encoding="utf-8-sig", dtype={"la_code_new": str, "also_known_as": str})
-    expected = {"urn", "la_code", "la_code_new", "local_authority_ons_name", "region_name", "also_known_as"}
-    missing = expected - set(lookup.columns)
-    if missing:
-        raise ValueError(f"{path}: expected columns {sorted(expected)}, missing {sorted(missing)}")
-    # Quirk: the abolished Cumbria (909), Northamptonshire (928) and Poole (836) have rows with an
-    # empty `la_code_new`; they are described in la_changes.yaml instead.
-    return lookup[lookup["la_code_new"].notna()].copy()
-
-
-def _code_changes_for(code: str, which: str) -> list[str]:
-    """Other codes of the authority whose canonical code is `code`: which='former' or 'newer'."""
-    found = []
-    for change in load_changes()["code_changes"]:
-        canonical, other = (
-            (change["new_code"], change["old_code"]) if change["canonical"] == "new" else (change["old_code"], change["new_code"])
-        )
-        if canonical == code and (which == "former") == (change["canonical"] == "new"):
-            found.append(other)
-    return sorted(found)
-
-
-def _reorganisation_links() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str]]:
-    """predecessors by successor, successors by predecessor, and creation date by successor."""
-    predecessors: dict[str, set[str]] = {}
-    successors: dict[str, set[str]] = {}
-    created: dict[str, str] = {}
-    for reorganisation in load_changes()["reorganisations"]:
-        for before, after in reorganisation["links"]:
-            predecessors.setdefault(after, set()).add(before)
-            successors.setdefault(before, set()).add(after)
-        for after in reorganisation["successors"]:
-            created[after] = reorganisation["date"]
-    return predecessors, successors, created
-
-
-def _join(codes: set[str] | list[str] | None) -> str | None:
-    return ";".join(sorted(codes)) if codes else None
-
-
-def build_local_authorities(raw_dir: Path) -> pd.DataFrame:
-    """The canonical authority table (columns LA_COLUMNS), sorted by la_code."""
-    lookup = _read_lookup(raw_dir)
-    rows = [
-        {
-            "la_code": row.la_code_new,
-            "la_name": row.local_authority_ons_name,
-            "dfe_la_number": int(row.la_code),
-            "ofsted_urn": int(row.urn),
-            "region": row.region_name,
-            "status": "current",
-        }
-        for row in lookup.itertuples()
-    ]
-    for entry in load_changes()["abolished"]:
-        rows.append(
-            {
-                "la_code": entry["la_code"],
-                "la_name": entry["la_name"],
-                "dfe_la_number": int(entry["dfe_la_number"]),
-                "ofsted_urn": None,
-                "region": entry["region"],
-                "status": "abolished",
-                "valid_to": entry["valid_to"],
-            }
-        )
-    table = pd.DataFrame(rows)
-    predecessors, successors, created = _reorganisation_links()
-    table["la_type"] = table["la_code"].str[:3].map(LA_TYPES)
-    table["predecessor_codes"] = table["la_code"].map(lambda c: _join(predecessors.get(c)))
-    table["successor_codes"] = table["la_code"].map(lambda c: _join(successors.get(c)))
-    table["former_codes"] = table["la_code"].map(lambda c: _join(_code_changes_for(c, "former")))
-    table["newer_codes"] = table["la_code"].map(lambda c: _join(_code_changes_for(c, "newer")))
-    table["valid_from"] = table["la_code"].map(created)
-    if "valid_to" not in table:
-        table["valid_to"] = None
-    table["dfe_la_number"] = table["dfe_la_number"].astype("Int64")
-    table["ofsted_urn"] = table["ofsted_urn"].astype("Int64")
-    for column in ("predecessor_codes", "successor_codes", "former_codes", "newer_codes", "valid_from", "valid_to"):
-        table[column] = table[column].astype(object).where(table[column].notna(), None)
-    table = table[LA_COLUMNS].sort_values("la_code", ignore_index=True)
-    _check_table(table, raw_dir)
-    return table
-
-
-def _check_table(table: pd.DataFrame, raw_dir: Path) -> None:
-    """Stop on a table that breaks the invariants every user of it relies on."""
-    problems = []
-    for column in ("la_code", "la_name", "dfe_la_number"):
-        duplicated = table[table[column].duplicated(keep=False)][column].tolist()
-        if duplicated:
-            problems.append(f"{column} not unique: {duplicated}")
-    if table["la_type"].isna().any():
-        problems.append(f"unknown code prefix: {table.loc[table['la_type'].isna(), 'la_code'].tolist()}")
-    every_code = [c for column in ("former_codes", "newer_codes") for v in table[column].dropna() for c in v.split(";")]
-    clash = set(every_code) & set(table["la_code"])
-    if clash or len(every_code) != len(set(every_code)):
-        problems.append(f"codes used twice: {sorted(clash) or every_code}")
-    linked = {c for column in ("predecessor_codes", "successor_codes") for v in table[column].dropna() for c in v.split(";")}
-    if linked - set(table["la_code"]):
-        problems.append(f"reorganisation codes not in the table: {sorted(linked - set(table['la_code']))}")
-    if problems:
-        raise LocalAuthorityError(f"{raw_dir / LA_LOOKUP} with {CHANGES_YAML.name}: " + "; ".join(problems))
-
-
-# --------------------------------------------------------------------------------------------------
-# Resolution
-
-
-@functools.cache
-def default_local_authorities() -> pd.DataFrame:
-    """The table built from the default raw folder (RAW_DATA_DIR or ../shared/data/raw), cached."""
-    return build_local_authorities(paths.raw_data_dir())
+# Names
 
 
 def normalise_name(name: str) -> str:
@@ -244,21 +80,15 @@ def strip_council_words(key: str) -> str:
     return key.strip()
 
 
-def name_index(las: pd.DataFrame, raw_dir: Path | None = None) -> dict[str, str]:
-    """Normalised name -> canonical code, from the table, la_lookup.csv's names and la_aliases.yaml."""
-    pairs: list[tuple[str, str, str]] = [(n, c, "table") for n, c in zip(las["la_name"], las["la_code"])]
-    lookup = _read_lookup(raw_dir or paths.raw_data_dir())
-    for row in lookup.itertuples():
-        pairs.append((row.local_authority_ons_name, row.la_code_new, "la_lookup.csv"))
-        if isinstance(row.also_known_as, str):
-            # Quirk: also_known_as is a bracketed list written as text, "[Kingston Upon Hull, Hull]".
-            # In BCP's "[BCP, Bournemouth, Christchurch & Poole]" the separator also splits the name;
-            # the piece "Bournemouth" then clashes with the old borough and is skipped below.
-            for alias in row.also_known_as.strip("[]").split(", "):
-                pairs.append((alias, row.la_code_new, "la_lookup.csv also_known_as"))
-    pairs += [(alias, code, ALIASES_YAML.name) for alias, code in load_aliases().items()]
+def _candidate_keys(name: str) -> list[str]:
+    key = normalise_name(name)
+    return [key, strip_council_words(key)]
+
+
+def index_names(pairs: list[tuple[str, str, str]], known: set[str]) -> dict[str, str]:
+    """Normalised name -> canonical code from (name, code, origin) pairs; a name that means two
+    authorities raises, except a piece of la_lookup.csv's also_known_as list (see build.authorities)."""
     index: dict[str, str] = {}
-    known = set(las["la_code"])
     for name, code, origin in pairs:
         if code not in known:
             raise LocalAuthorityError(f"{origin}: name {name!r} points at {code}, which is not a canonical la_code")
@@ -272,18 +102,18 @@ def name_index(las: pd.DataFrame, raw_dir: Path | None = None) -> dict[str, str]
     return index
 
 
-def _candidate_keys(name: str) -> list[str]:
-    key = normalise_name(name)
-    return [key, strip_council_words(key)]
+def alias_pairs() -> list[tuple[str, str, str]]:
+    """(name, code, origin) for every alias of la_aliases.yaml."""
+    return [(alias, code, ALIASES_YAML.name) for alias, code in load_aliases().items()]
 
 
-def la_code_for_name(name: str, las: pd.DataFrame | None = None) -> str:
-    """The canonical code for an authority name as printed anywhere (report, ODS, DfE, press).
+def table_pairs(las: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(name, code, origin) for the table's own names and every alias of la_aliases.yaml."""
+    return [(n, c, "table") for n, c in zip(las["la_name"], las["la_code"])] + alias_pairs()
 
-    'Dorset' is Dorset Council (E06000059, from 2019); the old county is 'Dorset County Council'.
-    Raises LocalAuthorityError naming the unknown name.
-    """
-    index = _default_index() if las is None else _index_for(las)
+
+def resolve_name(name: str, index: dict[str, str]) -> str:
+    """The canonical code for an authority name under a name index. Raises LocalAuthorityError."""
     for key in _candidate_keys(name):
         if key in index:
             return index[key]
@@ -293,20 +123,26 @@ def la_code_for_name(name: str, las: pd.DataFrame | None = None) -> str:
     )
 
 
-@functools.cache
-def _default_index() -> dict[str, str]:
-    return name_index(default_local_authorities())
-
-
 _INDEX_CACHE: list[tuple[pd.DataFrame, dict[str, str]]] = []
 
 
-def _index_for(las: pd.DataFrame) -> dict[str, str]:
-    """name_index(las), reused while the same table object is passed (resolving many names)."""
-    if _INDEX_CACHE and _INDEX_CACHE[0][0] is las:
-        return _INDEX_CACHE[0][1]
-    _INDEX_CACHE[:] = [(las, name_index(las))]
-    return _INDEX_CACHE[0][1]
+def la_code_for_name(name: str, las: pd.DataFrame) -> str:
+    """The canonical code for an authority name: the table's names and la_aliases.yaml.
+
+    'Dorset' is Dorset Council (E06000059, from 2019); the old county is 'Dorset County'.
+    The index is built once per table object (many names are resolved against one table).
+    """
+    if not (_INDEX_CACHE and _INDEX_CACHE[0][0] is las):
+        known = set(las["la_code"])
+        # The table may be a part of the real one (a test's, a selection's): aliases of authorities
+        # it does not hold cannot name any of its rows, so they are left out of its index.
+        pairs = [pair for pair in table_pairs(las) if pair[1] in known]
+        _INDEX_CACHE[:] = [(las, index_names(pairs, known))]
+    return resolve_name(name, _INDEX_CACHE[0][1])
+
+
+# --------------------------------------------------------------------------------------------------
+# Codes
 
 
 def code_index(las: pd.DataFrame) -> dict[str, str]:
@@ -318,25 +154,3 @@ def code_index(las: pd.DataFrame) -> dict[str, str]:
                 if code:
                     index[code] = canonical
     return index
-
-
-def canonical_code(code: str, las: pd.DataFrame | None = None) -> str:
-    """The canonical code for any ONS code of an authority (E10000002 -> E06000060)."""
-    index = code_index(default_local_authorities() if las is None else las)
-    try:
-        return index[str(code).strip()]
-    except KeyError:
-        raise LocalAuthorityError(f"unknown local authority code {code!r}: not a current, former or abolished code") from None
-
-
-def la_code_for_urn(urn: int | str, las: pd.DataFrame | None = None) -> str:
-    """The canonical code for an Ofsted URN (as in MANIFEST.csv or a report's page address)."""
-    table = default_local_authorities() if las is None else las
-    try:
-        wanted = int(str(urn).strip())
-    except ValueError:
-        raise LocalAuthorityError(f"Ofsted URN {urn!r} is not a number") from None
-    match = table.loc[table["ofsted_urn"] == wanted, "la_code"]
-    if match.empty:
-        raise LocalAuthorityError(f"unknown Ofsted URN {urn!r}: no authority in {LA_LOOKUP} has it")
-    return str(match.iloc[0])

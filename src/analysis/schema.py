@@ -1,5 +1,6 @@
 """The public contract of data/processed: one data dictionary, from which come both the pandera
-schemas enforced at build time and the Frictionless `datapackage.json` describing every column.
+schemas enforced at build time (analysis.build.validate) and the Frictionless `datapackage.json`
+describing every column. Plain data: importing it loads no schema library.
 
 Writing the dictionary once keeps the schema, the documentation and the checks from drifting apart.
 """
@@ -10,23 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-import pandera.pandas as pa
+from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_RANK, INSPECTION_TYPES, NOT_JUDGED, SOURCE_QUALITIES
 
-from analysis.clean import AREA_LABELS, GRADE_RANK, NOT_JUDGED
-
-FRAMEWORKS = ["pre-SIF", "SIF", "ILACS"]
-INSPECTION_TYPES = [
-    "child protection",
-    "looked after children",
-    "safeguarding and looked after children",
-    "SIF",
-    "SIF re-inspection",
-    "LSCB review",
-    "ILACS standard",
-    "ILACS short",
-]
-SOURCE_QUALITIES = ["primary", "official", "secondary"]
 GRADES = [*GRADE_RANK, NOT_JUDGED]
 
 
@@ -40,6 +26,30 @@ class Field:
     required: bool = True  # no missing values allowed
     enum: tuple[str, ...] | None = None
     unique: bool = False
+
+
+LA_TYPES: dict[str, str] = {
+    "E06": "Unitary Authority",
+    "E08": "Metropolitan District",
+    "E09": "London Borough",
+    "E10": "County",
+}
+
+LA_FIELDS: list[Field] = [
+    Field("la_code", "string", "Canonical ONS code: the code in use today, or the last one of an abolished authority.", unique=True),
+    Field("la_name", "string", "Authority name (ONS style without 'Council'); the pre-2019 county is 'Dorset County'.", unique=True),
+    Field("dfe_la_number", "integer", "DfE three-digit LA number ('old_la_code' in DfE files).", unique=True),
+    Field("ofsted_urn", "integer", "Ofsted URN of the authority's children's services (reports.ofsted.gov.uk/provider/44/URN); empty for the abolished authorities, whose URN no raw file confirms.", required=False),
+    Field("region", "string", "English region."),
+    Field("la_type", "string", "Type of authority, from the code prefix.", enum=tuple(LA_TYPES.values())),
+    Field("status", "string", "current or abolished.", enum=("current", "abolished")),
+    Field("predecessor_codes", "string", "';'-joined codes of authorities whose area it took over in a reorganisation.", required=False),
+    Field("successor_codes", "string", "';'-joined codes of the authorities that took over its area.", required=False),
+    Field("former_codes", "string", "';'-joined earlier ONS codes of the same authority.", required=False),
+    Field("newer_codes", "string", "';'-joined later ONS codes of the same authority that the sources do not (yet) use.", required=False),
+    Field("valid_from", "date", "Day the authority was created, if since 2013.", required=False),
+    Field("valid_to", "date", "Last day of an abolished authority.", required=False),
+]
 
 
 TABLES: dict[str, dict] = {
@@ -82,7 +92,7 @@ TABLES: dict[str, dict] = {
     "local_authorities": dict(
         description="One row per local authority with children's services responsibilities since 2013.",
         primary_key=["la_code"],
-        fields=[],  # filled from analysis.las at build time (see las.LA_FIELDS)
+        fields=LA_FIELDS,
     ),
     "la_context": dict(
         description="Context statistics by authority and year (long format): DfE children in need, referrals, child protection plans, workforce, population, looked-after children; IMD 2019; and the statistics printed in SIF reports.",
@@ -107,34 +117,6 @@ TABLES: dict[str, dict] = {
         ],
     ),
 }
-
-_PANDERA_TYPES = {"string": str, "integer": "Int64", "number": float, "date": str, "boolean": bool}
-
-
-def pandera_schema(table: str, fields: list[Field]) -> pa.DataFrameSchema:
-    """A strict pandera schema for one table from its fields."""
-    columns = {}
-    for field in fields:
-        checks = []
-        if field.enum:
-            checks.append(pa.Check.isin(list(field.enum)))
-        if field.type == "date":
-            checks.append(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"))
-        columns[field.name] = pa.Column(
-            _PANDERA_TYPES[field.type], checks=checks, nullable=not field.required, unique=field.unique, coerce=False
-        )
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=table)
-
-
-def validate_table(table: str, frame: pd.DataFrame, fields: list[Field]) -> pd.DataFrame:
-    """Enforce a table's schema and primary key; raise pandera's error naming every failing value."""
-    frame = pandera_schema(table, fields).validate(frame, lazy=True)
-    key = TABLES[table]["primary_key"]
-    duplicated = frame[frame.duplicated(key, keep=False)]
-    if not duplicated.empty:
-        raise ValueError(f"{table}: primary key {key} is not unique:\n{duplicated.head(20).to_string()}")
-    return frame
-
 
 def datapackage(fields_by_table: dict[str, list[Field]]) -> dict:
     """A Frictionless Data Package descriptor for data/processed."""

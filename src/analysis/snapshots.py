@@ -14,7 +14,7 @@ recomputed on each basis and the bases compared:
 
 Typical use::
 
-    data = snapshots.load()
+    data = analysis.data.load()
     frame = snapshots.judgements_for(data, area="leadership", framework="SIF")
     snapshots.grade_counts(snapshots.as_at(frame, "2016-12-31"))
 
@@ -28,41 +28,27 @@ the columns ``published_estimated`` and ``start_estimated`` flag them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pandas as pd
 
-from analysis import dataset
-from analysis.clean import ADEQUATE, GRADE_ORDER, GRADE_ORDER_WITH_ADEQUATE, GRADE_RANK, NOT_JUDGED, REQUIRES_IMPROVEMENT
-from analysis.paths import DATA_PROCESSED
+from analysis.data import Data, headline_judgements, join_judgements
+from analysis.vocab import (
+    ADEQUATE,
+    CHANGE_LABELS,
+    GRADE_ORDER,
+    GRADE_ORDER_WITH_ADEQUATE,
+    GRADE_RANK,
+    NOT_JUDGED,
+    REQUIRES_IMPROVEMENT,
+    SECONDARY,
+    SIF_REINSPECTION,
+)
 
 DATE_BASES: tuple[str, ...] = ("published", "inspected")
 SELECTIONS: tuple[str, ...] = ("all", "first", "latest")
-REINSPECTION = "SIF re-inspection"
-SECONDARY = "secondary"
 #: Pseudo-area: an inspection's headline grade (overall effectiveness; pre-SIF: safeguarding, else
 #: looked-after services), the grade that "rating" means when inspections of different frameworks
 #: are compared.
 HEADLINE = "headline"
-
-
-@dataclass(frozen=True)
-class Data:
-    """The processed tables the snapshots read."""
-
-    inspections: pd.DataFrame
-    judgements: pd.DataFrame
-    local_authorities: pd.DataFrame
-
-
-def load(data_dir: Path = DATA_PROCESSED) -> Data:
-    """Read inspections, judgements and local authorities from data/processed (typed by analysis.dataset)."""
-    return Data(
-        inspections=dataset.load_inspections(data_dir),
-        judgements=dataset.load_judgements(data_dir),
-        local_authorities=dataset.load_local_authorities(data_dir),
-    )
 
 
 def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -121,7 +107,7 @@ def judgements_for(
 ) -> pd.DataFrame:
     """One row per inspection graded in `area`, with its authority, framework, type, dates and grade.
 
-    `area` is a harmonised area key (analysis.clean.AREA_LABELS) or "headline". `framework` is one
+    `area` is a harmonised area key (analysis.vocab.AREA_LABELS) or "headline". `framework` is one
     framework, a list, or None for all. The column `date` holds the inspection's date on
     `date_basis`; `grade` is mapped (Adequate -> RI) when `adequate_as_ri`; `grade_rank` is 1..4.
     """
@@ -133,10 +119,10 @@ def judgements_for(
     if inspection_types is not None:
         inspections = inspections[inspections["inspection_type"].isin(inspection_types)]
     if not include_reinspections:
-        inspections = inspections[inspections["inspection_type"] != REINSPECTION]
+        inspections = inspections[inspections["inspection_type"] != SIF_REINSPECTION]
     if not include_secondary:
         inspections = inspections[inspections["source_quality"] != SECONDARY]
-    judged = dataset.join_judgements(data.judgements, inspections.drop(columns=["source_quality"]), include_secondary)
+    judged = join_judgements(data.judgements, inspections.drop(columns=["source_quality"]), include_secondary)
     judged = judged.merge(
         inspections[["inspection_id", "published_estimated", "start_estimated", "source_quality"]].rename(
             columns={"source_quality": "inspection_source_quality"}
@@ -145,7 +131,7 @@ def judgements_for(
         how="left",
     )
     if area == HEADLINE:
-        judged = dataset.headline_judgements(judged)
+        judged = headline_judgements(judged)
     else:
         judged = judged[judged["area"] == area]
         if not include_not_judged:
@@ -157,8 +143,14 @@ def judgements_for(
     judged["date"] = judged["published_date"] if date_basis == "published" else judged["start_date"]
     # Chronological order within an authority: time on site first (known for almost every row).
     judged["order_date"] = judged["start_date"].fillna(judged["published_date"])
-    if "region" in data.local_authorities:
-        judged = judged.merge(data.local_authorities[["la_code", "region"]], on="la_code", how="left")
+    # Region and the authority's lifetime (valid_from / valid_to: `as_at` keeps only the authorities
+    # that exist on its date).
+    # A table without valid_from / valid_to (a hand-made one) gives every authority an open lifetime.
+    authority = [c for c in ("la_code", "region", "valid_from", "valid_to") if c in data.local_authorities]
+    if "la_code" in authority and len(authority) > 1:
+        judged = judged.merge(data.local_authorities[authority], on="la_code", how="left")
+    for column in ("valid_from", "valid_to"):
+        judged[column] = pd.to_datetime(judged[column]) if column in judged else pd.NaT
     return judged.sort_values(["la_code", "order_date", "inspection_id"], na_position="last").reset_index(drop=True)
 
 
@@ -171,14 +163,36 @@ def _timestamp(date) -> pd.Timestamp:
     return pd.Timestamp(date)
 
 
+def exists_on(frame: pd.DataFrame, date) -> pd.Series:
+    """True for the rows whose authority exists on `date`: valid_from (if any) on or before it and
+    valid_to (if any) on or after it. Bournemouth, Poole and Dorset County end on 2019-03-31,
+    Northamptonshire on 2021-03-31, Cumbria on 2023-03-31; their successors begin the next day.
+
+    The frame must carry valid_from and valid_to (judgements_for adds them from local_authorities);
+    a frame without them raises, rather than silently counting abolished authorities.
+    """
+    missing = [c for c in ("valid_from", "valid_to") if c not in frame]
+    if missing:
+        raise ValueError(
+            f"as_at needs the authorities' valid_from / valid_to (missing: {missing}): build the frame with "
+            "snapshots.judgements_for on a Data whose local_authorities has them (analysis.data.load())"
+        )
+    cutoff = _timestamp(date)
+    valid_from = pd.to_datetime(frame["valid_from"])
+    valid_to = pd.to_datetime(frame["valid_to"])
+    return (valid_from.isna() | (valid_from <= cutoff)) & (valid_to.isna() | (valid_to >= cutoff))
+
+
 def as_at(frame: pd.DataFrame, date) -> pd.DataFrame:
-    """The most recent row per authority dated on or before `date` (on the frame's date basis).
+    """The most recent row per authority dated on or before `date` (on the frame's date basis),
+    among the authorities that exist on `date` (exists_on).
 
     On the published basis this is the judgement in force at `date`. Ties on the date go to the
-    later inspection (time on site, then id).
+    later inspection (time on site, then id). An abolished authority's last grade is not in force
+    after its last day, and a new authority has nothing in force before its first inspection.
     """
     cutoff = _timestamp(date)
-    dated = frame[frame["date"].notna() & (frame["date"] <= cutoff)]
+    dated = frame[frame["date"].notna() & (frame["date"] <= cutoff) & exists_on(frame, cutoff)]
     ordered = dated.sort_values(["la_code", "date", "order_date", "inspection_id"])
     return ordered.groupby("la_code", sort=True).tail(1).reset_index(drop=True)
 
@@ -251,9 +265,6 @@ def grade_mix_by(frame: pd.DataFrame, by: str, adequate_as_ri: bool = True) -> p
     if not parts:
         return pd.DataFrame(columns=[by, "grade", "count", "share", "total"])
     return pd.concat(parts, ignore_index=True)
-
-
-CHANGE_LABELS = {-1: "improved", 0: "same", 1: "declined"}
 
 
 def transitions(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,766 @@
+"""Previous inspections and area statistics printed in SIF reports (2013-2018).
+
+Every SIF report (and SIF re-inspection) has an 'Information about this local authority area'
+section with two parts this module reads:
+
+- the earlier Ofsted inspections of the authority ('Previous Ofsted inspections', called 'Other
+  Ofsted inspections' in the 2014 reports), and sometimes the same facts in a 'Progress since the
+  last inspection' paragraph or in the body text: parse_previous;
+- the size of the child population and the social care caseload ('Children living in this area',
+  'Child protection in this area', 'Children looked after in this area'): parse_context.
+
+check_context compares the looked-after count, the under-18 population and the looked-after rate
+the report prints, which catches misread numbers (footnote digits glued to numbers, for one).
+
+The text is read from the PDFs through analysis.build.pdf_text; white space is folded to single spaces
+before matching, since sentences wrap across lines and pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from analysis.vocab import ADEQUATE, MONTHS, normalise_grade
+from analysis.build.records import ContextStat, PreviousInspection
+from analysis.build.pdf_text import SIF_REINSPECTION, Report
+
+# --------------------------------------------------------------------------------------------
+# Shared text handling
+# --------------------------------------------------------------------------------------------
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+
+# Private-use glyphs PDFium returns for list bullets ("\uf06e", "\uf0b7", ...) and the soft
+# hyphen ("\ufffe" appears in "well\ufffeconceived") are dropped before matching.
+_JUNK = re.compile(r"[\ue000-\uf8ff\ufffe\u00ad]")
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A report's text as one string with white space folded, and where each page starts in it."""
+
+    flat: str
+    page_starts: tuple[int, ...]
+
+    def page_at(self, position: int) -> int:
+        """1-based page number of a character position."""
+        page = 1
+        for index, start in enumerate(self.page_starts, start=1):
+            if start <= position:
+                page = index
+        return page
+
+
+def _fold(report: Report) -> _Text:
+    """Join the pages with single spaces, folding all white space, and remember page offsets."""
+    parts: list[str] = []
+    starts: list[int] = []
+    length = 0
+    for page in report.pages:
+        text = re.sub(r"\s+", " ", _JUNK.sub(" ", page)).strip() + " "
+        starts.append(length)
+        parts.append(text)
+        length += len(text)
+    return _Text("".join(parts), tuple(starts))
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    """A snippet of at most `limit` characters (the records promise <= 200)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Grades
+# --------------------------------------------------------------------------------------------
+
+# Grade words as the reports write them, most specific first ("inadequate" before "adequate").
+_GRADE = (
+    r"(?:grade \d \((?:outstanding|good|adequate|inadequate)\)"
+    r"|outstanding|good|inadequate|adequate|satisfactory"
+    r"|(?:requires?|required|requiring) improvement(?: to be good)?)"
+)
+# Warrington 2015: "the local authority was found to have made adequate progress": not a grade.
+_GRADE_RE = re.compile(rf"\b{_GRADE}(?! progress)", re.I)
+
+
+def _grade(word: str) -> str:
+    """Normalised grade label for a grade word as printed.
+
+    Quirks: Oxfordshire 2014 writes "judged to be Grade 2 (Good)"; Leicestershire 2017 "judged to
+    require improvement", Norfolk 2018 "were found to require improvement", the Knowsley 2017
+    re-inspection "they required improvement". Bury 2016 says the 2012 safeguarding and looked after
+    inspection judged the authority "satisfactory for both": that framework's grade 3 was called
+    "adequate", so "satisfactory" is read as Adequate here (clean.normalise_grade does not know it).
+    """
+    word = re.sub(r"\s+", " ", word.strip().lower())
+    inner = re.fullmatch(r"grade \d \((\w+)\)", word)
+    if inner:
+        word = inner.group(1)
+    if word == "satisfactory":
+        return ADEQUATE
+    word = re.sub(r"^(required|requiring)\b", "requires", word)
+    return normalise_grade(word)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A date phrase read from a sentence."""
+
+    start: dt.date | None
+    end: dt.date | None
+    precision: str  # "day", "month", "year", "published month" or "published day"
+    span: tuple[int, int]  # where in the searched text the date was found
+
+
+_DATE_PATTERNS: tuple[tuple[str, str], ...] = (
+    # Sandwell 2015: "took place between 25 February and 6 March 2013" / "between 24 and 28 June 2013".
+    ("range2", rf"between (\d{{1,2}}) ({_MONTH}) and (\d{{1,2}}) ({_MONTH}) (\d{{4}})"),
+    ("range1", rf"between (\d{{1,2}}) and (\d{{1,2}}) ({_MONTH}) (\d{{4}})"),
+    # Leicester 2017: "was published in 20 March 2015" (a day date in a 'published' sentence).
+    ("day", rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})"),
+    ("month", rf"\b({_MONTH}) (\d{{4}})"),
+    # Calderdale 2015: "Subsequent inspections ... in 2012 and 2013 continued to judge ...": the
+    # latest year is the previous inspection.
+    ("years", r"\b(20\d\d) and (20\d\d)\b"),
+    # Rochdale 2014: "was in 2012"; Rutland 2017: "The last inspection for children looked after in 2011".
+    ("year", r"\b(20\d\d|199\d)\b"),
+)
+
+
+def _date_at(kind: str, match: re.Match[str]) -> _Date:
+    """A _Date from one match of a _DATE_PATTERNS pattern."""
+    g = [x.lower() if x else x for x in match.groups()]
+    if kind == "range2":
+        year = int(g[4])
+        return _Date(dt.date(year, MONTHS[g[1]], int(g[0])), dt.date(year, MONTHS[g[3]], int(g[2])), "day", match.span())
+    if kind == "range1":
+        year, month = int(g[3]), MONTHS[g[2]]
+        return _Date(dt.date(year, month, int(g[0])), dt.date(year, month, int(g[1])), "day", match.span())
+    if kind == "day":
+        return _Date(dt.date(int(g[2]), MONTHS[g[1]], int(g[0])), None, "day", match.span())
+    if kind == "month":
+        return _Date(dt.date(int(g[1]), MONTHS[g[0]], 1), None, "month", match.span())
+    if kind == "years":
+        return _Date(dt.date(max(int(g[0]), int(g[1])), 1, 1), None, "year", match.span())
+    return _Date(dt.date(int(g[0]), 1, 1), None, "year", match.span())
+
+
+def _find_date(text: str, before: int | None = None) -> _Date | None:
+    """The date of the inspection a sentence is about.
+
+    Date phrases inside a longer one ("March 2013" in "between 25 February and 6 March 2013") are
+    ignored. If `before` is given (where the verb "judged"/"found" is) the last date before it is
+    taken: Nottinghamshire 2015 "Following the unannounced inspection by Ofsted in 2009, ..., and the
+    inspection of safeguarding and arrangements for looked after children in March 2010, which found
+    overall effectiveness for safeguarding to be inadequate" is about March 2010. Otherwise the first.
+    """
+    found = [
+        _date_at(kind, match)
+        for kind, pattern in _DATE_PATTERNS
+        for match in re.finditer(pattern, text, re.I)
+    ]
+    found = [
+        d for d in found
+        if not any(o is not d and o.span[0] <= d.span[0] and d.span[1] <= o.span[1] and o.span != d.span for o in found)
+    ]
+    if not found:
+        return None
+    found.sort(key=lambda d: d.span)
+    earlier = [d for d in found if before is not None and d.span[1] <= before]
+    date = earlier[-1] if earlier else found[0]
+    # Bedford 2017, Central Bedfordshire, Walsall, the re-inspections ...: "The previous inspection
+    # ... was published in February 2013". That is when the report came out, not when inspectors
+    # visited (usually one to three months before): say so in the precision rather than pretend.
+    if re.search(r"published\s+(?:in\s+)?$", text[: date.span[0]], re.I):
+        date = _Date(date.start, date.end, "published " + date.precision, date.span)
+    return date
+
+
+# --------------------------------------------------------------------------------------------
+# Previous inspections
+# --------------------------------------------------------------------------------------------
+
+CHILD_PROTECTION = "child protection"
+LOOKED_AFTER_CHILDREN = "looked after children"
+SLAC = "safeguarding and looked after children"
+SIF_TYPE = "SIF"
+
+# What the earlier inspection covered, read from the words before its date.
+_SAFE_WORDS = r"safeguard\w*|protection of children|child protection|help and protection"
+_LAC_WORDS = r"looked[ -]after|children in care"
+_SAFE_RE = re.compile(_SAFE_WORDS, re.I)
+_LAC_RE = re.compile(_LAC_WORDS, re.I)
+# Inspections of other services that the same paragraphs list: not what this parser reads.
+_OTHER_SERVICE_RE = re.compile(
+    r"fostering|adoption service|children[’']s homes?\b|contact, referral|schools|children[’']s centre|lscb|board",
+    re.I,
+)
+# A sentence speaks of an earlier inspection ("The previous inspection of ...", "The last inspection
+# of ...", "were last inspected in", "Ofsted's inspection of services for looked after children in
+# February 2010 found ...", "An inspection of safeguarding and arrangements for looked after children
+# took place in March 2010", "A follow up inspection ...", "Subsequent inspections of ...").
+_EARLIER_RE = re.compile(
+    r"\b(?:previous|last|most recent|subsequent|follow up|earlier)\b[^.]{0,80}?\binspect"
+    r"|\binspect\w*\s+of\s+(?:safeguarding|services for|[^.]{0,60}?arrangements for)"
+    r"|\b(?:last|previously)\s+inspected\b"
+    r"|\binspected\s+in\b",
+    re.I,
+)
+# The grade must be a judgement, not a description of today's services ("are now good").
+_JUDGED_RE = re.compile(
+    r"\b(?:judged?|judgements?|judgments?|found|rated|graded)\b|local authority was\s+(?=" + _GRADE + ")", re.I
+)
+
+
+# Where a sentence ends: '.' or ';' before a space; also before "The previous/last ..." and a section
+# heading, because some paragraphs lose their full stop in the PDF text (Portsmouth 2014: "... judged
+# to be making satisfactory progress at the interim inspection in January 2014  The previous
+# inspection of Portsmouth's safeguarding arrangements was in May 2011.").
+_SENTENCE_END = re.compile(r"[.;](?=\s)|\s(?=The (?:previous|last) )|\s(?=(?:Previous|Other) Ofsted [Ii]nspections )")
+
+
+def _sentences(text: _Text) -> list[tuple[int, str]]:
+    """(start position, sentence) pairs (see _SENTENCE_END)."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text.flat):
+        out.append((start, text.flat[start : match.end()]))
+        start = match.end()
+    out.append((start, text.flat[start:]))
+    return [(pos + (len(s) - len(s.lstrip())), s.strip()) for pos, s in out if s.strip()]
+
+
+def _area_of(text: str) -> str | None:
+    """'safeguarding' or 'looked_after' if text names exactly one of them, else None."""
+    safe, lac = bool(_SAFE_RE.search(text)), bool(_LAC_RE.search(text))
+    if safe and not lac:
+        return "safeguarding"
+    if lac and not safe:
+        return "looked_after"
+    return None
+
+
+def _area_grades(text: str, first: int = 0) -> list[tuple[str | None, str, int]]:
+    """(area or None, grade, position) for every grade word in text[first:], with the area it is about.
+
+    The area of a grade is the one its own clause names: "good for safeguarding, adequate for
+    looked after children's services and good for overall effectiveness" (Coventry 2014),
+    "adequate for children looked after and inadequate for safeguarding" (Wiltshire 2015), "found
+    overall effectiveness of safeguarding services to be inadequate" (Nottinghamshire 2015),
+    "For looked after children, it judged overall effectiveness and capacity for improvement to be
+    adequate" (Birmingham 2014). "for both" gives area "both"; a clause naming only "overall
+    effectiveness" gives "overall". The clause before a grade reaches back to the previous grade or
+    full stop, and may start before `first` (the subject can precede the verb "judged").
+    """
+    found: list[tuple[str | None, str, int]] = []
+    matches = [m for m in _GRADE_RE.finditer(text) if m.start() >= first]
+    for index, match in enumerate(matches):
+        after = text[match.end() :]
+        # "judged adequate overall at this inspection for both safeguarding and ..." (Warrington 2015)
+        for_phrase = re.match(
+            r"\s*(?:\(grade \d\)\s*)?(?:overall at this inspection\s+)?(?:for|in)\s+(.*?)(?=,|;|\.|\band\b\s+\w+\s+for\b|$)",
+            after,
+            re.I,
+        )
+        area: str | None = None
+        if for_phrase:
+            phrase = for_phrase.group(1)
+            area = "both" if re.match(r"both\b", phrase, re.I) else _area_of(phrase)
+        if area is None:
+            # From the verb first ("... Children's services found safeguarding inadequate", Leeds
+            # 2015), then back to the previous grade or full stop.
+            left_starts = (matches[index - 1].end(),) if index else (first, 0)
+            for left_start in left_starts:
+                clause = re.split(r"[.;]|\bwhile\b", text[left_start : match.start()])[-1]
+                area = _area_of(clause)
+                if area:
+                    break
+        if area is None and for_phrase and re.search(r"overall effectiveness", for_phrase.group(1), re.I):
+            area = "overall"
+        found.append((area, _grade(match.group(0)), match.start()))
+    return found
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One sentence about an earlier inspection, with the sentence that may carry its grade."""
+
+    position: int
+    sentence: str
+    grade_text: str  # from the date to the end of the sentence, plus the next sentence if needed
+
+
+def _previous_statements(text: _Text) -> list[_Statement]:
+    """Sentences that name an earlier inspection, and the text that gives its grade."""
+    sentences = _sentences(text)
+    out: list[_Statement] = []
+    for index, (position, sentence) in enumerate(sentences):
+        # Long 'sentences' are page furniture run together (title page, contents list): skip them.
+        if (
+            len(sentence) > 600
+            or "Inspection date" in sentence
+            or not _EARLIER_RE.search(sentence)
+            or re.match(r"since\b", sentence, re.I)
+        ):
+            continue
+        # Greenwich 2016 names two inspections in one sentence: "... the previous Ofsted
+        # inspections of child protection (in 2012), which judged services to be good, and of
+        # children looked after (in 2010), which judged services to be adequate." Split it.
+        pieces = re.split(r",\s+and\s+(?=of\s)", sentence)
+        offset = 0
+        for piece in pieces:
+            second = sentences[index + 1][1] if index + 1 < len(sentences) else ""
+            # The grade is often in the next sentence: "The local authority was judged to be
+            # adequate." / "It was judged to be adequate." / "Ofsted judged that services were
+            # inadequate." / "Services for children looked after were judged to be adequate at this
+            # inspection." (West Sussex 2016) / "For looked after children, it judged ..." (Birmingham 2014).
+            # "The arrangements were judged to be inadequate" (Somerset 2015), "The authority was judged
+            # adequate overall at this inspection for both ..." (Warrington 2015), "Services to children
+            # looked after were adequate." (Leeds 2015).
+            joins = re.match(
+                r"(?:the (?:local )?authority|it\b|ofsted judged|services (?:for|to)|the overall effectiveness"
+                r"|for looked after|the arrangements|they were)",
+                second,
+                re.I,
+            )
+            # Only a sentence that judges (Suffolk 2016: "... which were both judged to be adequate.
+            # Services for children looked after are particularly strong ..., with some aspects
+            # showing outstanding performance." is description, not a judgement).
+            if joins and (_JUDGED_RE.search(second) or re.search(rf"\b(?:was|were) {_GRADE}", second, re.I)):
+                grade_text = piece + " " + second
+            else:
+                grade_text = piece
+            out.append(_Statement(position + offset, piece, grade_text))
+            offset += len(piece) + 1
+    return out
+
+
+def _sif_judgements(text: str) -> list[tuple[str, str]]:
+    """(area, grade) pairs from a list of an earlier SIF inspection's judgements.
+
+    The re-inspections list them: "The judgements for the local authority were: Overall
+    effectiveness: inadequate Children who need help and protection: inadequate ..." (Sandwell,
+    Surrey, Torbay, ...), or in prose: "The overall effectiveness of the local authority was judged
+    to be inadequate. The experiences and progress of children who need help and protection were
+    judged to be inadequate. ... The graded judgment for adoption performance was that it was
+    inadequate." (Knowsley 2017).
+    """
+    labels = {
+        "overall": r"overall effectiveness",
+        "help_protection": r"children who need help and protection",
+        "looked_after": r"children looked after and achieving permanence",
+        "adoption": r"adoption performance",
+        "care_leavers": r"(?:experiences and progress of )?care leavers",
+        "leadership": r"leadership, management and governance",
+    }
+    out: list[tuple[str, str]] = []
+    for area, label in labels.items():
+        match = re.search(
+            rf"{label}(?:\s*[:–-]\s*|[^.:]{{0,40}}?\b(?:were|was)\s+(?:judged\s+(?:to\s+)?(?:be\s+)?|that (?:it|they)\s+(?:was\s+|were\s+)?)?)({_GRADE})",
+            text,
+            re.I,
+        )
+        if match:
+            out.append((area, _grade(match.group(1))))
+    if out:
+        return out
+    # Norfolk 2018: "The local authority was judged inadequate in respect of children looked after,
+    # care leavers and overall effectiveness, while adoption, care leavers and leadership,
+    # management and governance were found to require improvement." Care leavers sits in both
+    # lists (a slip in the report), so its grade is left out.
+    match = re.search(rf"judged ({_GRADE}) in respect of (.*?), while (.*?) were found to ({_GRADE})", text, re.I)
+    if match:
+        first, second = match.group(2).lower(), match.group(3).lower()
+        for area, label in (("overall", "overall effectiveness"), ("looked_after", "children looked after"),
+                            ("adoption", "adoption"), ("leadership", "leadership")):
+            in_first, in_second = label in first, label in second
+            if in_first != in_second:
+                out.append((area, _grade(match.group(1) if in_first else match.group(4))))
+    return out
+
+
+# The sentence introduces an earlier SIF inspection as a whole: "The last inspection report for the
+# local authority's children's services was published in August 2014." / "The previous single
+# inspection of ..." / "The last inspection of the local authority's children's services was in
+# July 2015." (Norfolk 2018).
+_SIF_SUBJECT_RE = re.compile(
+    r"single inspection|inspection report for the local authority[’']s children[’']s services"
+    r"|inspection of the local authority[’']s children[’']s services|local authority children[’']s services was",
+    re.I,
+)
+
+
+def _record(kind: str, area: str, grade: str, date: _Date, page: int, snippet: str) -> PreviousInspection:
+    """One PreviousInspection (the snippet cut to 200 characters)."""
+    return PreviousInspection(
+        inspection_type=kind,
+        start_date=date.start,
+        end_date=date.end,
+        date_precision=date.precision,
+        grade=grade,
+        area=area,
+        page=page,
+        snippet=_snippet(snippet),
+    )
+
+
+def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> list[PreviousInspection]:
+    """The previous-inspection records one statement gives (none if it is not about CP/LAC/SIF)."""
+    sentence = statement.sentence
+    verb = _JUDGED_RE.search(sentence)
+    date = _find_date(sentence, verb.start() if verb else None)
+    if date is None:
+        return []
+    subject = sentence[: date.span[0]]
+    page = text.page_at(statement.position)
+    judged_in_sentence = _JUDGED_RE.search(sentence, date.span[1])
+    if not (_SAFE_RE.search(subject) or _LAC_RE.search(subject)) and judged_in_sentence:
+        # The date comes first: "In January 2010, inspection of Safeguarding and Looked After
+        # Children's services found safeguarding inadequate." (Leeds 2015); "At the last Ofsted
+        # inspection in 2015, help and protection services were judged to be still inadequate."
+        # (Doncaster 2018). The subject then runs on to the verb.
+        subject = sentence[: judged_in_sentence.start()]
+    if _SIF_SUBJECT_RE.search(subject):
+        window = text.flat[statement.position : statement.position + 900]
+        window = re.split(r"Ofsted carried out|The local authority has had|Local leadership|Children living in", window)[0]
+        return [_record(SIF_TYPE, area, grade, date, page, sentence) for area, grade in _sif_judgements(window)]
+    if _OTHER_SERVICE_RE.search(subject) or not (_SAFE_RE.search(subject) or _LAC_RE.search(subject)):
+        return []
+    grade_text = statement.grade_text[date.span[1] :]
+
+    def quote(position: int) -> str:
+        """The text from the date to the grade word at `position` in grade_text: the grade is often
+        in the next sentence ("... was in January 2013. The local authority was inadequate.")."""
+        start, grade_at = max(0, date.span[0] - 60), date.span[1] + position
+        if start:  # begin at a word
+            start = statement.grade_text.find(" ", start) + 1 or start
+        text_ = statement.grade_text[start : grade_at + 25]
+        if len(text_) > 200:
+            text_ = statement.grade_text[start : start + 95] + " … " + statement.grade_text[grade_at - 75 : grade_at + 25]
+        return text_
+
+    judged = _JUDGED_RE.search(grade_text)
+    if not judged:
+        return []
+    grades = _area_grades(grade_text, judged.start())
+    if not grades:
+        return []
+    has_safe, has_lac = bool(_SAFE_RE.search(subject)), bool(_LAC_RE.search(subject))
+    # West Sussex 2016: "... services for children looked after was in November 2010, as part of the
+    # inspection of Safeguarding and Looked After Children (SLAC) inspection."
+    slac = (has_safe and has_lac) or bool(re.search(r"\(slac\)", sentence, re.I))
+    records: list[PreviousInspection] = []
+    if reinspection:
+        # A re-inspection follows a SIF inspection, and its 'previous inspection' sentences are about
+        # that SIF even when worded like the old frameworks: Birmingham 2016 "The previous inspection
+        # of the local authority's safeguarding arrangements was in March 2014" (the SIF of
+        # Jan-Mar 2014), Coventry 2017 "services for children who need help and protection",
+        # Doncaster 2018 "At the last Ofsted inspection in 2015, help and protection services were
+        # judged to be still inadequate".
+        area = "help_protection" if has_safe and not has_lac else "looked_after" if has_lac and not has_safe else None
+        if area:
+            records.append(_record(SIF_TYPE, area, grades[0][1], date, page, quote(grades[0][2])))
+        return records
+    if not slac:
+        area = "safeguarding" if has_safe else "looked_after"
+        kind = CHILD_PROTECTION if has_safe else LOOKED_AFTER_CHILDREN
+        # The first grade is the judgement ("adequate in overall effectiveness", Stockton 2016).
+        records.append(_record(kind, area, grades[0][1], date, page, quote(grades[0][2])))
+        return records
+    labelled = [(a, g, at) for a, g, at in grades if a in ("safeguarding", "looked_after", "both")]
+    if labelled:
+        seen: set[str] = set()
+        for area, grade, at in labelled:
+            for one in ("safeguarding", "looked_after") if area == "both" else (area,):
+                if one not in seen:
+                    seen.add(one)
+                    records.append(_record(SLAC, one, grade, date, page, quote(at)))
+    elif len({g for _, g, _ in grades}) == 1:
+        # Bradford 2014: "The previous inspection of Bradford's safeguarding and looked after children
+        # services was in May 2012. The local authority was judged to be good." One grade for an
+        # inspection that graded safeguarding and looked after children separately: which one it is
+        # cannot be told, so it is kept as the inspection's 'overall' grade, not as either area.
+        records.append(_record(SLAC, "overall", grades[0][1], date, page, quote(grades[0][2])))
+    return records
+
+
+def _section_span(text: _Text) -> tuple[int, int] | None:
+    """Where the 'Previous/Other Ofsted inspections' section is (the last heading: the first is
+    often in the contents list), up to the next heading."""
+    # A heading starts with a capital and is followed by a capitalised sentence; the same words in
+    # running text ("... on previous Ofsted inspections, early help ...", Somerset 2015) are not.
+    heads = [
+        h for h in re.finditer(r"(?:Previous|Other) Ofsted [Ii]nspections\s+(?=[A-Z])", text.flat)
+    ]
+    if not heads:
+        return None
+    start = heads[-1].start()
+    end_match = re.search(
+        r"Local leadership|Other information about|Children living in|Information about this inspection|Executive summary",
+        text.flat[start + 30 :],
+    )
+    end = start + 30 + end_match.start() if end_match else start + 3000
+    return start, end
+
+
+def parse_previous(report: Report) -> list[PreviousInspection]:
+    """Earlier Ofsted inspections of child protection and looked-after children that a SIF report names.
+
+    Records from the 'Previous Ofsted inspections' ('Other Ofsted inspections') section come first,
+    then any other earlier inspections named elsewhere (the 'Progress since the last inspection'
+    paragraph, the executive summary), so the first record of an area is the section's.
+    Duplicates (same type, area, date and grade) are dropped. For a SIF re-inspection the earlier
+    SIF's judgements are returned with inspection_type "SIF" and their SIF area keys.
+    """
+    text = _fold(report)
+    reinspection = report.report_type == SIF_REINSPECTION
+    section = _section_span(text)
+    records: list[tuple[int, int, PreviousInspection]] = []
+    for statement in _previous_statements(text):
+        in_section = section is not None and section[0] <= statement.position < section[1]
+        for record in _from_statement(statement, reinspection, text):
+            records.append((0 if in_section else 1, statement.position, record))
+    records.sort(key=lambda item: item[:2])
+    out: list[PreviousInspection] = []
+    seen: set[tuple] = set()
+    for _, _, record in records:
+        key = (record.inspection_type, record.area, record.start_date, record.grade)
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
+
+
+def previous_grade(records: list[PreviousInspection], area: str) -> PreviousInspection | None:
+    """The record the report gives first for an area (the section's, see parse_previous), or None."""
+    return next((record for record in records if record.area == area), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Context statistics
+# --------------------------------------------------------------------------------------------
+
+# A number as printed: digits with comma grouping (a footnote digit may follow, see _number),
+# digits grouped by a space ("Approximately 62 100 children", Hull 2015), a plain number or decimal,
+# or a small number in words ("no children were being looked after", Isles of Scilly 2016).
+_NUMBER = r"\d{1,3}(?:,\d{3,})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:\.\d+)?"
+_WORD_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_COUNT = rf"(?:{_NUMBER}|\b(?:{'|'.join(_WORD_NUMBERS)}))"
+
+
+def _number(text: str) -> tuple[float, str]:
+    """The value of a printed number, and a note if it was written in words or lost a footnote digit.
+
+    Footnote markers in the PDFs are superscript digits that PDFium returns inline, glued to the
+    number before them: "56,2002" is 56,200 with footnote 2 (Cheshire West and Chester 2016).
+    A comma group must be exactly three digits, so extra digits after the last group are a footnote.
+    """
+    text = text.strip().rstrip(",")
+    if text.lower() in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[text.lower()]), f"written in words: {text!r}"
+    note = ""
+    if "," in text:
+        head, *groups = text.split(",")
+        integer_last, dot, decimals = groups[-1].partition(".")
+        if len(integer_last) > 3:
+            note = f"footnote marker {integer_last[3:]!r} removed from {text!r}"
+            groups[-1] = integer_last[:3] + dot + decimals
+            text = ",".join([head, *groups])
+    return float(text.replace(",", "").replace(" ", "")), note
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """One way a statistic is printed."""
+
+    name: str
+    pattern: str  # group 'n' is the number
+
+
+_LA = r"(?:[Ll]ocal [Aa]uthority|LA|council)"
+# Patterns for each statistic, tried in order; the first match in the area-statistics part is the
+# current figure (the comparison with an earlier date, "This is a reduction from 7,361 at 31 March
+# 2014", comes after it).
+_MEASURES: tuple[_Measure, ...] = (
+    # "Approximately 166,507 children and young people under the age of 18 years live in Norfolk."
+    # Buckinghamshire 2014 "117,900children", Ealing 2016 "80,700 children under the age of 18",
+    # Medway 2015 "children and young people under 18 years old".
+    _Measure("children_under_18", rf"(?P<n>{_NUMBER}) ?children(?: and young people)? under (?:the age of )?18"),
+    # Coventry 2014: "There are currently approximately 70,500 children and young people in Coventry
+    # aged between 0-17 years old".
+    _Measure("children_under_18", rf"(?P<n>{_NUMBER}) children and young people in [A-Z][\w ]+? aged between 0-17"),
+    # "Approximately 17 % of the local authority's children are living in poverty." / "... children
+    # aged under 16 years are living in low-income families." Gloucestershire 2017: "Approximately
+    # 14.4% (at 31 August 2014) of the ..."; a footnote digit may follow the % sign ("25%3");
+    # Northumberland 2016 "children live in poverty".
+    _Measure(
+        "poverty_pct",
+        rf"(?P<n>\d+(?:\.\d+)?) ?%\d?(?: \([^)]{{0,40}}\))? of the {_LA}[’']s children[^.]{{0,60}}?"
+        r"(?:(?:are|were) living|live) in (?P<what>poverty|low[ -]?income families)",
+    ),
+    # Lewisham 2016: "Approximately one in three of the local authority's children are living in
+    # poverty." Read as 100/3 and noted.
+    _Measure(
+        "poverty_pct",
+        rf"\b(?P<n>one in (?:two|three|four|five|six|seven|eight|nine|ten)) of the {_LA}[’']s children[^.]{{0,60}}?"
+        r"(?:are|were) living in (?P<what>poverty|low[ -]?income families)",
+    ),
+    # "4,534 children had been identified through assessment as being formally in need"; Bury 2016
+    # "children and young people had been identified"; Swindon 2014 "1,470 children who were open to
+    # children's social care (...) had been identified"; Croydon 2017 "identified through assessment
+    # (in the previous 12 months) as being formally in need".
+    # Wakefield 2016 "2,108 children (DfE definition) had been identified", Doncaster 2015 "were
+    # identified", Essex 2014 "as being in need", City of London 2016 "37 children had been
+    # identified in need of a specialist children's service".
+    _Measure(
+        "children_in_need",
+        rf"(?P<n>{_COUNT}) children(?: and young people)?(?:(?!per 10,000)[^.]){{0,120}}? (?:had been|have been|were) identified"
+        r"(?: through assessment)?(?: \([^)]{0,40}\))?(?: as being)?(?: formally)? in need of a specialist",
+    ),
+    # Wiltshire 2015: "there were 3,038 open cases where children had been identified through
+    # assessment as being formally in need" (cases, read as children).
+    _Measure("children_in_need", rf"there were (?P<n>{_NUMBER}) open cases where children had been identified"),
+    # Buckinghamshire 2014: "assessment had identified 2,428 children as being formally in need".
+    _Measure("children_in_need", rf"assessment had identified (?P<n>{_COUNT}) children as being formally in need"),
+    # Wolverhampton 2017 gives the rate first and the count in brackets: "354 children and young
+    # people per 10,000 population (2,042) had been identified through assessment ...".
+    _Measure("children_in_need", rf"per 10,000 population \((?P<n>{_NUMBER})\) had been identified through assessment"),
+    # "522 children and young people were the subject of a child protection plan"; Blackpool 2014
+    # writes "a children protection plan".
+    _Measure(
+        "child_protection_plans",
+        rf"(?P<n>{_COUNT}) children(?: and young people)? (?:were|are) (?:the )?subjects? (?:of|to) (?:a )?child(?:ren)? protection plans?",
+    ),
+    # Wolverhampton 2017: "36 children and young people per 10,000 (209) were the subject of a child
+    # protection plan".
+    _Measure("child_protection_plans", rf"per 10,000 \((?P<n>{_NUMBER})\) were the subject of a child protection plan"),
+    # "1,052 children are being looked after by the local authority"; Tameside 2016 "437 are being
+    # looked after"; Solihull 2016 "360 children (provisional year end data) are being looked after".
+    _Measure(
+        "looked_after",
+        rf"(?P<n>{_COUNT}) (?:children )?(?:and young people )?(?:\([^)]{{0,40}}\) )?(?:are|were) (?:being )?looked after by the {_LA}",
+    ),
+    # Gloucestershire 2017 "the local authority is looking after 604 children"; Bromley 2016 "was
+    # looking after 281 children".
+    _Measure("looked_after", rf"the {_LA} (?:is|was) looking after (?P<n>{_NUMBER}) children"),
+    # Windsor and Maidenhead 2015: "Children in care in this area At 3 March 2015, 102 children are in
+    # the care of the local authority".
+    _Measure("looked_after", rf"(?P<n>{_NUMBER}) children (?:are|were) in the care of the {_LA}"),
+)
+# "(a rate of 63.2 per 10,000 children)", right after the looked-after count. Greenwich 2016:
+# "518 children were being looked after by the local authority, two fewer than at 31 March 2015 (the
+# same rate of 80 per 10,000 children)".
+_RATE_RE = re.compile(rf"^[^.]{{0,60}}?\((?:a|the same) rate of (?P<n>{_NUMBER}) per 10,000")
+
+
+def _context_span(text: _Text) -> tuple[int, int]:
+    """Where to look for the area statistics: from the last 'Children living in this area' heading
+    (the first may be in the contents list; Gateshead 2016 writes 'Children living in Gateshead')
+    for 9,000 characters, which covers the child protection and looked-after paragraphs that follow.
+    Without the heading, the whole text."""
+    # The heading is followed by the figure ("... this area Approximately 48,000"), unlike the same
+    # words in running text ("Children living in Camden access comprehensive health services").
+    heads = [
+        m.start()
+        for m in re.finditer(r"Children (?:and young people )?living in (?:this area|the area|[A-Z]\w+)\s+(?:Approximately|There|\d)", text.flat)
+    ]
+    if not heads:
+        return 0, len(text.flat)
+    return heads[-1], min(len(text.flat), heads[-1] + 9000)
+
+
+def parse_context(report: Report) -> list[ContextStat]:
+    """Area statistics from 'Information about this local authority area' of a SIF report.
+
+    Measures: children_under_18, poverty_pct (note: "in poverty" or "low-income families"),
+    children_in_need, child_protection_plans, looked_after and looked_after_rate (per 10,000).
+    Only the current figure is read, not the earlier one it is compared with. Numbers written in
+    words ("nine") are read and say so in `note`; footnote digits glued to a number are removed and
+    noted (see _number).
+    """
+    text = _fold(report)
+    start, end = _context_span(text)
+    section = text.flat[start:end]
+    stats: list[ContextStat] = []
+    done: set[str] = set()
+    for measure in _MEASURES:
+        if measure.name in done:
+            continue
+        match = re.search(measure.pattern, section)
+        if not match:
+            continue
+        done.add(measure.name)
+        raw = match.group("n")
+        fraction = re.fullmatch(r"one in (\w+)", raw)
+        if fraction:
+            value, note = round(100 / _WORD_NUMBERS[fraction.group(1)], 1), f"written as {raw!r}"
+        else:
+            value, note = _number(raw)
+        if measure.name == "poverty_pct":
+            what = match.group("what").lower()
+            note = "; ".join(filter(None, ["in poverty" if what == "poverty" else "low-income families", note]))
+        sentence_start = section.rfind(". ", 0, match.start()) + 2 if section.rfind(". ", 0, match.start()) >= 0 else 0
+        sentence_start = max(sentence_start, match.start() - 60)
+        snippet = section[sentence_start : match.end() + 60]
+        page = text.page_at(start + match.start())
+        stats.append(ContextStat(measure.name, value, page, _snippet(snippet), note))
+        if measure.name == "looked_after":
+            rate = _RATE_RE.search(section[match.end() :])
+            if rate:
+                rate_value, rate_note = _number(rate.group("n"))
+                rate_snippet = section[match.start() : match.end() + rate.end()]
+                stats.append(ContextStat("looked_after_rate", rate_value, page, _snippet(rate_snippet), rate_note))
+    return stats
+
+
+# --------------------------------------------------------------------------------------------
+# Consistency check
+# --------------------------------------------------------------------------------------------
+
+#: Allowed difference between the printed looked-after rate and the one computed from the printed
+#: count and population: 5% of the printed rate, plus 0.5 because most rates are printed rounded to
+#: whole numbers ("a rate of 20 per 10,000"). Why 5%: the count is at a recent date (e.g. 30 June
+#: 2015) while the population is a mid-year estimate one to three years older, and the rate may use
+#: the DfE's own population base; child populations change by around 1% a year, so honest figures
+#: agree to a few per cent. A misread number (a glued footnote digit makes a tenfold error) or a
+#: count and rate taken at different dates by the report itself lands well outside.
+RATE_TOLERANCE = 0.05
+RATE_ROUNDING = 0.5
+
+
+def check_context(stats: list[ContextStat]) -> list[str]:
+    """Messages for area statistics that contradict each other; [] when consistent or not checkable.
+
+    Checks looked_after / children_under_18 x 10,000 against looked_after_rate (tolerance
+    RATE_TOLERANCE of the printed rate plus RATE_ROUNDING) and that percentages lie in 0-100.
+    """
+    values = {stat.measure: stat for stat in stats}
+    problems: list[str] = []
+    poverty = values.get("poverty_pct")
+    if poverty and not 0 <= poverty.value <= 100:
+        problems.append(f"poverty_pct {poverty.value} is not a percentage (page {poverty.page})")
+    needed = ("looked_after", "children_under_18", "looked_after_rate")
+    if all(name in values for name in needed):
+        count, population, rate = (values[name].value for name in needed)
+        computed = count / population * 10_000 if population else float("inf")
+        if abs(computed - rate) > RATE_TOLERANCE * rate + RATE_ROUNDING:
+            problems.append(
+                f"looked_after {count:g} / children_under_18 {population:g} x 10,000 = {computed:.1f}, "
+                f"but the report prints a rate of {rate:g} per 10,000 (page {values['looked_after_rate'].page}; "
+                f"tolerance {RATE_TOLERANCE:.0%} + {RATE_ROUNDING})"
+            )
+    return problems

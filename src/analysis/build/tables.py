@@ -1,0 +1,529 @@
+"""Build data/processed from data/raw: load -> process -> validate -> save.
+
+`python -m analysis.build` (or `make data`). Every raw report ends in extraction_log.csv; every
+table is checked against its schema (analysis.schema) before anything is written; the new folder
+replaces the old one in one rename, so a failed build leaves the previous processed data intact.
+Row order, float formatting and JSON key order are fixed, so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths, schema
+from analysis.build import authorities as las
+from analysis.build import covariates, official, validate
+from analysis.build import pdf_text as reports
+from analysis.build.parse_ilacs import parse_ilacs
+from analysis.build.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
+from analysis.build.records import Inputs, ParsedReport
+from analysis.build.sources import RawDataError
+from analysis.vocab import grade_rank, normalise_grade
+
+ODS_NAME = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+SECONDARY_NAME = "secondary/sif_judgements_from_press.csv"
+FLOAT_FORMAT = "%.10g"
+
+PARSERS = {
+    reports.SIF: parse_sif,
+    reports.SIF_REINSPECTION: parse_sif,
+    reports.ILACS: parse_ilacs,
+    reports.LAC_2013: parse_lac_2013,
+    reports.LSCB_REVIEW: parse_lscb_review,
+}
+FRAMEWORK_OF = {
+    reports.SIF: "SIF",
+    reports.SIF_REINSPECTION: "SIF",
+    reports.LSCB_REVIEW: "SIF",
+    reports.ILACS: "ILACS",
+    reports.LAC_2013: "pre-SIF",
+}
+TYPE_OF = {
+    reports.SIF: "SIF",
+    reports.SIF_REINSPECTION: "SIF re-inspection",
+    reports.LSCB_REVIEW: "LSCB review",
+    # The 2013 inspections of looked after children services are the same kind of inspection that
+    # SIF reports name as "the previous inspection of ... services for looked after children".
+    reports.LAC_2013: "looked after children",
+}
+
+
+# ---------------------------------------------------------------- load
+
+
+def parse_one(report: reports.Report) -> ParsedReport:
+    """Run the parser for a report's type; a parser crash becomes a warning on that report."""
+    parser = PARSERS.get(report.report_type)
+    if parser is None:
+        return ParsedReport(report.file, report.report_type, warnings=["no parser for this report type"])
+    try:
+        return parser(report)
+    except Exception as error:  # noqa: BLE001 - logged per file, the build goes on
+        return ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
+
+
+_FORKED_REPORTS: list[reports.Report] = []  # handed to forked workers by memory, not by pickling
+
+
+def _parse_forked(index: int) -> ParsedReport:
+    return parse_one(_FORKED_REPORTS[index])
+
+
+def parse_all(read: list[reports.Report], workers: int | None = None) -> dict[str, ParsedReport]:
+    """Parse every report, over both cores where the platform can fork (order is kept)."""
+    global _FORKED_REPORTS
+    workers = workers or min(os.cpu_count() or 1, 2)
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods() and len(read) > 1:
+        _FORKED_REPORTS = read
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parsed = list(pool.map(_parse_forked, range(len(read)), chunksize=16))
+        finally:
+            _FORKED_REPORTS = []
+    else:
+        parsed = [parse_one(report) for report in read]
+    return {report.file: result for report, result in zip(read, parsed)}
+
+
+def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
+    """Read every raw input (the quick structured files first, so a malformed one fails fast)."""
+    ods_history = official.read_ilacs_history(raw_dir / ODS_NAME)
+    authorities = las.build_local_authorities(raw_dir)
+    read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
+    return Inputs(
+        reports=read,
+        read_log=read_log,
+        parsed=parse_all(read),
+        ods_history=ods_history,
+        local_authorities=authorities,
+        la_context=covariates.build_la_context(raw_dir, authorities),
+        secondary=pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False),
+    )
+
+
+# ---------------------------------------------------------------- process
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _page_source(file: str, page: int | None) -> str:
+    return f"ofsted/reports/{file}" + (f"#page={page}" if page else "")
+
+
+def _ods_source(row: pd.Series) -> str:
+    """Where an official ILACS value comes from: the ODS file, sheet and spreadsheet row."""
+    return f"{ODS_NAME}#ILACS_inspection_history!row={row['ods_row']}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Inspection and judgement rows for every parsed report (ILACS grades: the official file wins)."""
+    by_file = matches.set_index("file") if not matches.empty else pd.DataFrame()
+    history = inputs.ods_history
+    inspections: list[dict] = []
+    judgements: list[dict] = []
+    earlier_sif: dict[str, str] = {}
+    for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
+        parsed = inputs.parsed[report.file]
+        if report.report_type not in FRAMEWORK_OF:
+            continue
+        la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
+        inspection_id = Path(report.file).stem
+        inspection_type = TYPE_OF.get(report.report_type)
+        official_row = None
+        if report.report_type == reports.ILACS and report.file in by_file.index and pd.notna(by_file.at[report.file, "ods_row"]):
+            official_row = history[history["ods_row"] == int(by_file.at[report.file, "ods_row"])].iloc[0]
+            inspection_type = official_row["inspection_type"]
+        elif report.report_type == reports.ILACS:
+            # Not in the official history: the text does not say standard or short; a short inspection
+            # is one week on site, a standard one two (see validation report for how many this decides).
+            days = (parsed.end_date - parsed.start_date).days if parsed.start_date and parsed.end_date else None
+            inspection_type = "ILACS short" if days is not None and days <= 7 else "ILACS standard"
+        previous_id = None
+        if report.report_type in (reports.SIF, reports.SIF_REINSPECTION):
+            previous_id = earlier_sif.get(report.urn)  # the SIF inspection just before this one
+            earlier_sif[report.urn] = inspection_id
+        if parsed.published_date and not parsed.published_from_manifest:
+            published, published_source = parsed.published_date, "report"
+        elif official_row is not None:
+            published, published_source = official_row["published_date"], "official"
+        elif parsed.published_date:
+            published, published_source = parsed.published_date, "manifest"
+        else:
+            published, published_source = None, "none"
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=la_code,
+                framework=FRAMEWORK_OF[report.report_type],
+                inspection_type=inspection_type,
+                start_date=_iso(parsed.start_date),
+                end_date=_iso(parsed.end_date),
+                date_precision="day" if parsed.start_date else "unknown",
+                published_date=_iso(published),
+                published_date_source=published_source,
+                source=_page_source(report.file, parsed.dates_page or 1),
+                source_quality="primary",
+                official_source=None if official_row is None else _ods_source(official_row),
+                previous_inspection_id=previous_id,
+            )
+        )
+        if official_row is not None:
+            # Official wins, also where the parser found no grade for an area the ODS grades.
+            for area in official.AREAS:
+                if pd.notna(official_row[area]) and parsed.grade(area) is None:
+                    judgements.append(
+                        dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=official_row[area], page=None, snippet=None, source_quality="official")
+                    )
+        for judgement in parsed.judgements:
+            grade, quality = judgement.grade, "primary"
+            if official_row is not None and judgement.area in official_row.index and pd.notna(official_row[judgement.area]):
+                if official_row[judgement.area] != grade:
+                    grade, quality = official_row[judgement.area], "official"
+            judgements.append(
+                dict(
+                    inspection_id=inspection_id,
+                    area=judgement.area,
+                    area_label=judgement.area_label,
+                    grade=grade,
+                    page=judgement.page,
+                    snippet=judgement.snippet,
+                    source_quality=quality,
+                )
+            )
+    return inspections, judgements
+
+
+def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
+    """Earlier (pre-SIF) inspections named in SIF reports: one row per inspection, first report wins."""
+    inspections: dict[tuple, dict] = {}
+    judgements: list[dict] = []
+    # Earlier inspections that are reports of their own in the collection (the four 2013 looked
+    # after children inspections) are not added again. A SIF report may date them by the visit or by
+    # publication (Kent: on site 15-19 July 2013, named as "August 2013"): within 62 days is the same.
+    own_reports = [
+        (las.la_code_for_urn(r.urn, inputs.local_authorities), TYPE_OF[r.report_type], inputs.parsed[r.file].start_date)
+        for r in inputs.reports
+        if r.report_type == reports.LAC_2013 and inputs.parsed[r.file].start_date
+    ]
+    for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
+        if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION):
+            continue
+        la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
+        seen: set[tuple[str, str]] = set()
+        for previous in inputs.parsed[report.file].previous:
+            if previous.inspection_type == "SIF":
+                continue  # the earlier SIF is a report of its own: linked by previous_inspection_id
+            # The "Previous Ofsted inspections" section comes first; a later mention of the same
+            # inspection (executive summary, progress paragraph) may date it differently (Isle of
+            # Wight 2014: November 2012 there, January 2013 in the section): the section wins.
+            if (previous.inspection_type, previous.area) in seen:
+                continue
+            seen.add((previous.inspection_type, previous.area))
+            if previous.start_date and any(
+                (code, kind) == (la_code, previous.inspection_type) and abs((previous.start_date - start).days) <= 62
+                for code, kind, start in own_reports
+            ):
+                continue
+            key = (la_code, previous.inspection_type, previous.start_date)
+            inspection_id = f"{Path(report.file).stem}-prev-{_slug(previous.inspection_type)}"
+            if key not in inspections:
+                if any(row["inspection_id"] == inspection_id for row in inspections.values()):
+                    inspection_id += f"-{previous.start_date}"
+                # "The previous inspection ... was published in February 2013": a publication date,
+                # not the visit: it goes into published_date and the start date stays unknown.
+                published = previous.date_precision.startswith("published")
+                inspections[key] = dict(
+                    inspection_id=inspection_id,
+                    la_code=la_code,
+                    framework="pre-SIF",
+                    inspection_type=previous.inspection_type,
+                    start_date=None if published else _iso(previous.start_date),
+                    end_date=None if published else _iso(previous.end_date),
+                    date_precision=previous.date_precision.removeprefix("published ") if previous.start_date else "unknown",
+                    published_date=_iso(previous.start_date) if published else None,
+                    published_date_source="later report" if published else "none",
+                    source=_page_source(report.file, previous.page),
+                    source_quality="primary",
+                    official_source=None,
+                    previous_inspection_id=None,
+                )
+            row_id = inspections[key]["inspection_id"]
+            if not any(j["inspection_id"] == row_id and j["area"] == previous.area for j in judgements):
+                judgements.append(
+                    dict(
+                        inspection_id=row_id,
+                        area=previous.area,
+                        area_label=PREVIOUS_LABELS[previous.area],
+                        grade=previous.grade,
+                        page=previous.page,
+                        snippet=previous.snippet,
+                        source_quality="primary",
+                    )
+                )
+    return list(inspections.values()), judgements
+
+
+def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """ILACS inspections in the official history that no report in the collection covers."""
+    matched = set(matches["ods_row"].dropna().astype(int)) if not matches.empty else set()
+    inspections, judgements = [], []
+    for _, row in inputs.ods_history.iterrows():
+        if int(row["ods_row"]) in matched:
+            continue
+        inspection_id = f"ods-{row['la_code']}-{row['start_date'].isoformat()}"
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=las.canonical_code(row["la_code"], inputs.local_authorities),
+                framework="ILACS",
+                inspection_type=row["inspection_type"],
+                start_date=_iso(row["start_date"]),
+                end_date=None,
+                date_precision="day",
+                published_date=_iso(row["published_date"]),
+                published_date_source="official",
+                source=_ods_source(row),
+                source_quality="official",
+                official_source=_ods_source(row),
+                previous_inspection_id=None,
+            )
+        )
+        for area in official.AREAS:
+            if pd.notna(row[area]):
+                judgements.append(
+                    dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=row[area], page=None, snippet=None, source_quality="official")
+                )
+    return inspections, judgements
+
+
+#: How an earlier inspection's grade is labelled: SIF reports name it in a sentence, not a table.
+PREVIOUS_LABELS = {
+    "safeguarding": "previous inspection of arrangements for the protection of children / safeguarding (as named in a SIF report)",
+    "looked_after": "previous inspection of services for looked after children (as named in a SIF report)",
+    "overall": "previous safeguarding and looked after children inspection, one grade for both (as named in a SIF report)",
+}
+
+SECONDARY_AREAS = {
+    "overall": "overall",
+    "help_and_protection": "help_protection",
+    "children_looked_after": "looked_after",
+    "adoption": "adoption",
+    "care_leavers": "care_leavers",
+    "leadership": "leadership",
+    "lscb": "lscb",
+}
+
+
+def _secondary_period(period: str) -> tuple[str | None, str | None, str]:
+    """Dates from the secondary table's inspection_period: '2016-02-22/2016-03-17', '2014-04', '2015',
+    '2017 (month uncertain)'. A month gives its first day. A year alone gives no date (precision
+    'unknown'): placing it on 1 January would put it before events it may have followed in date-based
+    snapshots. The period as printed stays in the secondary CSV."""
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", period):
+        return match.group(1), match.group(2), "day"
+    if match := re.fullmatch(r"(\d{4}-\d{2})", period):
+        return f"{match.group(1)}-01", None, "month"
+    if re.match(r"\d{4}\b", period):
+        return None, None, "unknown"
+    raise ValueError(f"{SECONDARY_NAME}: inspection_period {period!r} is none of YYYY-MM-DD/YYYY-MM-DD, YYYY-MM, YYYY")
+
+
+def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
+    """Press-sourced SIF judgements for the five authorities whose reports are missing."""
+    inspections, judgements = [], []
+    for number, row in enumerate(inputs.secondary.to_dict("records"), start=1):
+        la_code = las.canonical_code(row["ons_code"], inputs.local_authorities)
+        inspection_id = f"secondary-{la_code}-{number}"
+        start, end, precision = _secondary_period(row["inspection_period"])
+        inspections.append(
+            dict(
+                inspection_id=inspection_id,
+                la_code=la_code,
+                framework="SIF",
+                inspection_type=row["inspection"],
+                start_date=start,
+                end_date=end,
+                date_precision=precision,
+                published_date=row["published"] or None,
+                published_date_source="secondary" if row["published"] else "none",
+                source=row["source_url"],
+                source_quality="secondary",
+                official_source=None,
+                previous_inspection_id=None,
+            )
+        )
+        for column, area in SECONDARY_AREAS.items():
+            if row[column]:
+                judgements.append(
+                    dict(
+                        inspection_id=inspection_id,
+                        area=area,
+                        area_label=f"{column} (as reported: {row['confidence']})",
+                        grade=normalise_grade(row[column]),
+                        page=None,
+                        snippet=row["quote"] or None,
+                        source_quality="secondary",
+                    )
+                )
+    return inspections, judgements
+
+
+def _context_from_reports(inputs: Inputs) -> pd.DataFrame:
+    """Statistics printed in SIF reports, as la_context rows (measure prefixed 'sif_report_')."""
+    rows = []
+    for report in inputs.reports:
+        parsed = inputs.parsed[report.file]
+        if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION) or not parsed.start_date:
+            continue
+        for stat in parsed.context:
+            measure = f"sif_report_{stat.measure}"
+            if stat.measure == "poverty_pct":
+                # Two different measures hide under one heading: "living in poverty" (most reports)
+                # and "living in low-income families" (HMRC's measure): kept apart.
+                measure += "_low_income_families" if stat.note.startswith("low-income") else "_in_poverty"
+            rows.append(
+                dict(
+                    la_code=las.la_code_for_urn(report.urn, inputs.local_authorities),
+                    year=parsed.start_date.year,
+                    measure=measure,
+                    value=float(stat.value),
+                    source=_page_source(report.file, stat.page),
+                )
+            )
+    return pd.DataFrame(rows, columns=["la_code", "year", "measure", "value", "source"])
+
+
+def _extraction_log(inputs: Inputs) -> pd.DataFrame:
+    """One row per report file: parsed (with any warnings as the reason) or skipped."""
+    rows = []
+    for entry in inputs.read_log:
+        row = dict(entry)
+        if row["status"] == "read":
+            warnings = inputs.parsed[row["file"]].warnings
+            if row["report_type"] not in FRAMEWORK_OF:
+                row["status"] = "not used"  # read, but of no type the dataset takes (e.g. 'unknown')
+                warnings = [f"report type {row['report_type']!r}: not parsed", *warnings]
+            elif any(w.startswith("parser failed") for w in warnings):
+                row["status"] = "failed"
+            else:
+                row["status"] = "parsed"
+            row["reason"] = "; ".join(filter(None, [row["reason"], *warnings])) or None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["file", "sha256", "report_type", "status", "reason"]).replace({"": None})
+
+
+def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The public tables and the validation summary."""
+    matches = official.match_reports(
+        [p for p in inputs.parsed.values() if p.report_type == reports.ILACS],
+        [r for r in inputs.reports if r.report_type == reports.ILACS],
+        inputs.ods_history,
+        {str(urn): code for urn, code in zip(inputs.local_authorities["ofsted_urn"], inputs.local_authorities["la_code"]) if pd.notna(urn)},
+    )
+    parts = [_report_rows(inputs, matches), _previous_rows(inputs), _official_only_rows(inputs, matches), _secondary_rows(inputs)]
+    inspections = pd.DataFrame([row for part in parts for row in part[0]])
+    judgements = pd.DataFrame([row for part in parts for row in part[1]])
+    names = inputs.local_authorities.set_index("la_code")["la_name"]
+    inspections.insert(2, "la_name", inspections["la_code"].map(names))
+    inspections = inspections.sort_values(["la_code", "start_date", "inspection_id"], na_position="first").reset_index(drop=True)
+    judgements["grade_rank"] = judgements["grade"].map(grade_rank).astype("Int64")
+    judgements["page"] = judgements["page"].astype("Int64")
+    judgements = judgements[["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "snippet", "source_quality"]]
+    judgements = judgements.sort_values(["inspection_id", "area"]).reset_index(drop=True)
+    context = pd.concat([inputs.la_context, _context_from_reports(inputs)], ignore_index=True)
+    context["year"] = context["year"].astype("Int64")
+    context["value"] = context["value"].astype(float)
+    context = context.sort_values(["la_code", "year", "measure", "source"]).reset_index(drop=True)
+    tables = {
+        "inspections": inspections,
+        "judgements": judgements,
+        "local_authorities": inputs.local_authorities.sort_values("la_code").reset_index(drop=True),
+        "la_context": context,
+        "extraction_log": _extraction_log(inputs).sort_values("file").reset_index(drop=True),
+    }
+    summary = validate.summarise(inputs, tables, matches)
+    return tables, summary
+
+
+# ---------------------------------------------------------------- save
+
+
+def fields_by_table(tables: dict[str, pd.DataFrame]) -> dict[str, list[schema.Field]]:
+    """Schema fields per table (analysis.schema.TABLES)."""
+    return {name: spec["fields"] for name, spec in schema.TABLES.items()}
+
+
+def save(
+    tables: dict[str, pd.DataFrame],
+    summary: dict,
+    out_dir: Path = paths.DATA_PROCESSED,
+    validation_report: Path = paths.REPORTS / "validation.md",
+) -> None:
+    """Validate every table, write them to a new folder, then swap it in for out_dir in one step."""
+    fields = fields_by_table(tables)
+    for name, frame in tables.items():
+        validate.validate_table(name, frame, fields[name])
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the data folder is for everyone to read
+    try:
+        for name, frame in tables.items():
+            frame.to_csv(staging / f"{name}.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+        schema.write_datapackage(staging / "datapackage.json", fields)
+        (staging / "validation.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
+        (staging / "README.md").write_text(validate.data_dictionary_markdown(fields))
+        old = out_dir.with_name(out_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)  # a leftover from an interrupted build
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    validate.write_validation_report(summary, validation_report)
+
+
+def build(
+    raw_dir: Path = paths.DATA_RAW,
+    out_dir: Path = paths.DATA_PROCESSED,
+    validation_report: Path = paths.REPORTS / "validation.md",
+) -> dict:
+    """Load, process, validate and save; returns the validation summary."""
+    if not raw_dir.is_dir():
+        raise RawDataError(f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)")
+    inputs = load(raw_dir)
+    tables, summary = process(inputs)
+    save(tables, summary, out_dir, validation_report)
+    return summary
+
+
+def main() -> int:
+    try:
+        summary = build()
+    except (RawDataError, official.OfficialDataError, las.LocalAuthorityError) as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    print(validate.one_line(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Report reader: every file is read or logged with a reason; classification counts on the real set."""
+
+from __future__ import annotations
+
+import collections
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.build import pdf_text as reports
+
+
+@pytest.fixture(scope="module")
+def all_reports(read_all) -> tuple[list[reports.Report], list[dict[str, str]]]:
+    return read_all
+
+
+def test_all_431_files_accounted_for(all_reports) -> None:
+    read, log = all_reports
+    assert len(log) == 431 and len({row["file"] for row in log}) == 431
+    assert len(read) == 431
+    assert all(row["status"] == "read" for row in log)
+    noted = sorted(row["file"] for row in log if row["reason"])
+    assert noted == [
+        "80458_darlington_2018-05-21.pdf",
+        "80482_leicester_2017-09-04.pdf",
+        "80506_lambeth_2018-05-09.pdf",
+        "80553_slough_2016-02-17.pdf",
+    ]
+    assert all(row["reason"].startswith("re-inspection: titled as a full SIF") for row in log if row["reason"])
+
+
+def test_classification_counts(all_reports) -> None:
+    read, _ = all_reports
+    counts = collections.Counter(r.report_type for r in read)
+    assert counts == {
+        reports.ILACS: 259,
+        reports.SIF: 147,
+        reports.SIF_REINSPECTION: 20,
+        reports.LAC_2013: 4,
+        reports.LSCB_REVIEW: 1,
+    }
+
+
+def test_reinspections_identified(all_reports) -> None:
+    read, _ = all_reports
+    reinspected = {r.la_name_listed for r in read if r.report_type == reports.SIF_REINSPECTION}
+    assert {"darlington", "lambeth", "leicester", "slough"} <= reinspected
+    # every report titled "Re-inspection ..." (or "Reinspection") is a re-inspection (16), plus the
+    # 4 second SIFs titled as full inspections
+    titled = {r.file for r in read if re.search("re-?inspection of services", reports._flat(r.text(0, 1))[:1500])}
+    assert len(titled) == 16
+    assert titled <= {r.file for r in read if r.report_type == reports.SIF_REINSPECTION}
+    # one first SIF per authority: 147 authorities have a primary SIF report
+    first = [r.urn for r in read if r.report_type == reports.SIF]
+    assert len(first) == len(set(first)) == 147
+
+
+def _mini_collection(tmp_path: Path, report_dir: Path) -> Path:
+    """A report folder with one good PDF, an HTML error page saved as .pdf and a truncated PDF."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    good = "80418_norfolk_2015-10-20.pdf"
+    shutil.copyfile(report_dir / good, folder / good)
+    (folder / "80419_isle-of-wight_2012-01-01.pdf").write_text(
+        "<!DOCTYPE html><html><head><title>Error</title></head><body>Page not found</body></html>"
+    )
+    data = (report_dir / "80426_barnsley_2014-08-08.pdf").read_bytes()
+    (folder / "80426_barnsley_2014-08-08.pdf").write_bytes(data[: len(data) // 3])
+    lines = (report_dir / "MANIFEST.csv").read_text().splitlines()
+    keep = [lines[0]] + [l for l in lines[1:] if l.split(",")[0] in {good, "80426_barnsley_2014-08-08.pdf"}]
+    (folder / "MANIFEST.csv").write_text("\n".join(keep) + "\n")
+    return folder
+
+
+def test_bad_files_are_logged_not_fatal(tmp_path: Path, report_dir: Path) -> None:
+    folder = _mini_collection(tmp_path, report_dir)
+    read, log = reports.read_reports(folder, workers=1)
+    by_file = {row["file"]: row for row in log}
+    assert [r.file for r in read] == ["80418_norfolk_2015-10-20.pdf"]
+    assert read[0].report_type == reports.SIF and read[0].urn == "80418"
+    html = by_file["80419_isle-of-wight_2012-01-01.pdf"]
+    assert html["status"] == "skipped" and "not a PDF" in html["reason"] and "<!DOCTYPE html>" in html["reason"]
+    truncated = by_file["80426_barnsley_2014-08-08.pdf"]
+    assert truncated["status"] == "skipped" and "truncated or damaged" in truncated["reason"]
+    assert len(log) == 3
+
+
+def test_read_pdf_pages_error_names_file(tmp_path: Path) -> None:
+    fake = tmp_path / "error.pdf"
+    fake.write_text("<html>Service unavailable</html>")
+    with pytest.raises(reports.ReportReadError, match=r"error\.pdf: not a PDF \(expected the '%PDF-' header, found '<html>"):
+        reports.read_pdf_pages(fake)

@@ -1,0 +1,157 @@
+"""The rendered reports in a real browser: headless Chromium (Debian's /usr/bin/chromium) via playwright.
+
+The index and the reports must open from disk with no network: no console errors, every image
+decoded, every link on the index resolving to a page that loads. The reports are built into a
+temporary folder (the checkout's reports/ is left alone), and the screenshots are saved under that
+folder's reports/: <tmp>/reports/screenshot-index.png and <tmp>/reports/screenshot-report.png.
+
+Without /usr/bin/chromium the test is skipped, except in CI (CI=true) where it fails: install it
+with .ci/install-browser.sh.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import yaml
+
+from analysis import checksums
+from analysis.publish import html, records, runner
+from analysis.paths import DATA_PROCESSED
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium, or a skip (outside CI) / failure (in CI) when it is not installed."""
+    if not CHROMIUM.exists():
+        message = "/usr/bin/chromium is not installed; run .ci/install-browser.sh"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def built_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's reports, built like `make reports` but into <tmp>/reports (not the checkout's reports/).
+
+    Before data/processed exists (outside CI) the fixture notebooks are built instead, so the
+    browser checks still run.
+    """
+    tmp = tmp_path_factory.mktemp("browser")
+    if (DATA_PROCESSED / "judgements.csv").exists() or IN_CI:
+        result = runner.run_reports(out_dir=tmp / "reports")
+        assert result.ok, f"report build failed: {result.failed}"
+        return tmp / "reports"
+    params = tmp / "params.yaml"
+    params.write_text(yaml.safe_dump({"runs": [{"notebook": str(FIXTURES / "hello.ipynb")}]}))
+    result = runner.run_reports(params, tmp / "reports", data_dir=tmp)
+    assert result.ok
+    return tmp / "reports"
+
+
+class PageWatch:
+    """Console errors, uncaught exceptions and network requests of one page."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        self.network: list[str] = []
+        page.on("console", lambda msg: self.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.errors.append(f"request failed: {req.url}"))
+
+        def route(route_) -> None:
+            url = route_.request.url
+            if url.startswith(("file:", "data:", "about:")):
+                route_.continue_()
+            else:
+                self.network.append(url)
+                route_.abort()
+
+        page.route("**/*", route)
+
+
+def images(page) -> list[dict]:
+    """Every <img> of the page with its decoded width."""
+    return page.evaluate(
+        "() => Array.from(document.images).map(i => ({src: i.src.slice(0, 60), complete: i.complete, width: i.naturalWidth}))"
+    )
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = PageWatch(page)
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    return page, watch
+
+
+def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path) -> None:
+    index = built_reports / "index.html"
+    page, watch = open_page(browser, index)
+    assert "reports" in page.title().lower()
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    report_links = [href for href in links if href.startswith("html/")]
+    assert report_links, "the index links to no report"
+    page.screenshot(path=str(built_reports / "screenshot-index.png"), full_page=True)
+    assert watch.errors == [] and watch.network == []
+    assert all(img["width"] > 0 for img in images(page))
+
+    for href in links:
+        assert not urlparse(href).scheme, f"index links off-disk: {href}"
+        target = (index.parent / unquote(href)).resolve()
+        assert target.exists(), f"index link {href} points at a missing file"
+
+    for n, href in enumerate(report_links):
+        report_page, report_watch = open_page(browser, index.parent / unquote(href))
+        found = images(report_page)
+        assert found, f"{href}: no figures"
+        assert all(img["complete"] and img["width"] > 0 for img in found), f"{href}: images not loaded: {found}"
+        assert report_page.locator("header.report-header table").count() == 1, f"{href}: no parameters table"
+        assert report_page.locator("nav.toc a").count() >= 2, f"{href}: no table of contents"
+        # Code is hidden until the reader asks for it.
+        code = report_page.locator(".jp-CodeCell .jp-Cell-inputWrapper").first
+        if code.count():
+            assert not code.is_visible()
+            report_page.click("#toggle-code")
+            assert code.is_visible()
+            report_page.click("#toggle-code")
+        if n == 0:
+            report_page.screenshot(path=str(built_reports / "screenshot-report.png"), full_page=True)
+        assert report_watch.errors == [], f"{href}: {report_watch.errors}"
+        assert report_watch.network == [], f"{href} fetched from the network: {report_watch.network}"
+        # The "all reports" link leads back to the index.
+        back = report_page.get_attribute("header.report-header a", "href")
+        assert (index.parent / "html" / back).resolve() == index.resolve()
+        report_page.close()
+    page.close()
+    assert (built_reports / "screenshot-index.png").stat().st_size > 0
+    assert (built_reports / "screenshot-report.png").stat().st_size > 0
+
+
+def test_the_checks_catch_a_page_that_needs_the_network(browser, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>'
+        '</head><body><img src="missing.png"><script>undefinedFunction()</script></body></html>'
+    )
+    page, watch = open_page(browser, bad)
+    assert watch.network == ["https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"]
+    assert any("undefinedFunction" in e for e in watch.errors)
+    assert [img["width"] for img in images(page)] == [0]
+    page.close()

@@ -1,0 +1,429 @@
+"""The report runner (analysis.publish) and the notebooks it runs.
+
+Fast tests use the fixture notebooks in tests/fixtures/notebooks (hello: tiny and parametrised;
+fails: raises on purpose) with a temporary params file, output folder and data folder. The tests of
+the real notebooks need data/processed; they are skipped without it, except in CI where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import checksums
+from analysis.publish import html, records, runner
+from analysis.paths import DATA_PROCESSED, NOTEBOOKS
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
+HELLO = FIXTURES / "hello.ipynb"
+FAILS = FIXTURES / "fails.ipynb"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+HAVE_DATA = (DATA_PROCESSED / "judgements.csv").exists() and (DATA_PROCESSED / "inspections.csv").exists()
+
+
+def write_params(path: Path, runs: list[dict]) -> Path:
+    """A params file listing `runs` (notebook paths absolute)."""
+    path.write_text(yaml.safe_dump({"runs": runs}, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A stand-in processed-data folder whose checksum the tests can change."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "table.csv").write_text("a,b\n1,2\n")
+    return folder
+
+
+def build(params: Path, out: Path, data: Path, **kwargs) -> runner.BuildResult:
+    """A build hashing a fixed stand-in package folder (next to the data folder), so edits to
+    src/analysis made while the tests run do not make runs stale."""
+    if "package_dir" not in kwargs:
+        kwargs["package_dir"] = data.parent / "package"
+        kwargs["package_dir"].mkdir(exist_ok=True)
+    return runner.run_reports(params, out, data_dir=data, **kwargs)
+
+
+# --- small pieces -------------------------------------------------------------------------------
+
+
+def test_load_runs_names_outputs_after_notebook_and_set(tmp_path: Path) -> None:
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(HELLO)},
+        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
+    ])
+    runs = runner.load_runs(params)
+    assert [r.name for r in runs] == ["hello", "hello--five"]
+    assert [r.parameters for r in runs] == [{}, {"n": 5}]
+    assert runs[0].notebook == HELLO.resolve()
+
+
+def test_load_runs_rejects_repeated_runs_and_bad_set_names(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="repeated"):
+        runner.load_runs(write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}, {"notebook": str(HELLO), "set": "default"}]))
+    with pytest.raises(ValueError, match="set name"):
+        runner.load_runs(write_params(tmp_path / "q.yaml", [{"notebook": str(HELLO), "set": "a b"}]))
+    with pytest.raises(FileNotFoundError):
+        runner.load_runs(write_params(tmp_path / "r.yaml", [{"notebook": "missing.ipynb"}]))
+
+
+def test_record_writes_json_sidecar_named_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    sidecar = tmp_path / "run.record.json"
+    monkeypatch.setenv(records.RECORD_ENV, str(sidecar))
+    assert records.record("count", np.int64(7)) == 7
+    records.record("when", pd.Timestamp("2018-03-31"))
+    records.record("shares", {"Good": np.float64(0.5)})
+    assert json.loads(sidecar.read_text()) == {"count": 7, "when": "2018-03-31T00:00:00", "shares": {"Good": 0.5}}
+
+
+def test_record_without_runner_keeps_value_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(records.RECORD_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    records.record("lab_only", 3)
+    assert records.recorded()["lab_only"] == 3
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tree_checksum_follows_content_and_ignores_caches(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    first = checksums.tree_checksum(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "m.pyc").write_bytes(b"\0")
+    (tmp_path / ".hidden").write_text("tmp")
+    assert checksums.tree_checksum(tmp_path) == first
+    (tmp_path / "a.csv").write_text("x\n2\n")
+    assert checksums.tree_checksum(tmp_path) != first
+    assert checksums.tree_checksum(tmp_path / "missing") == checksums.tree_checksum(tmp_path / "also-missing")
+
+
+def test_parameters_hash_ignores_key_order() -> None:
+    assert runner.parameters_hash({"a": 1, "b": "x"}) == runner.parameters_hash({"b": "x", "a": 1})
+    assert runner.parameters_hash({"a": 1}) != runner.parameters_hash({"a": 2})
+
+
+def test_external_references_finds_cdn_scripts_and_stylesheets() -> None:
+    page = (
+        '<script src="https://cdnjs.cloudflare.com/require.js"></script>'
+        '<link rel="stylesheet" href="//cdn.example.org/x.css">'
+        '<script>var a = "https://not-a-src";</script><a href="https://example.org">fine</a>'
+    )
+    assert len(html.external_references(page)) == 2
+    with pytest.raises(ValueError, match="external"):
+        html.assert_offline(page)
+
+
+def test_external_references_finds_images_frames_media_and_css_urls() -> None:
+    page = (
+        '<img alt="x" src="https://example.org/a.png"><iframe src="//example.org/frame"></iframe>'
+        '<video controls src="http://example.org/v.mp4"></video><audio src="https://example.org/a.ogg"></audio>'
+        '<picture><source srcset="https://example.org/b.webp"><source src="https://example.org/c.webm"></picture>'
+        '<div style="background: url(\'https://example.org/bg.png\')"></div>'
+        '<style>@font-face { src: url( "//fonts.example.org/f.woff2" ) }</style>'
+    )
+    assert len(html.external_references(page)) == 8
+    offline = (
+        '<img src="data:image/png;base64,iVBORw0KGgo="><img src="figures/a.png"><iframe src="other.html"></iframe>'
+        '<div style="background: url(data:image/png;base64,AAAA)"></div><a href="https://example.org">a link</a>'
+        '<p>see https://example.org or url(https://example.org) in text</p>'
+    )
+    assert html.external_references(offline) == []
+
+
+# --- builds with the fixture notebooks ---------------------------------------------------------
+
+
+def test_build_executes_renders_and_then_skips_unchanged_runs(tmp_path: Path, data_dir: Path) -> None:
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(HELLO)},
+        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5, "label": "five"}},
+    ])
+    out = tmp_path / "reports"
+
+    first = build(params, out, data_dir)
+    assert sorted(first.executed) == ["hello", "hello--five"] and first.skipped == [] and first.ok
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["data_checksum"] == checksums.tree_checksum(data_dir)
+    # The parameters reach the notebook and its recorded values reach the manifest.
+    assert manifest["runs"]["hello"]["records"] == {"n": 3, "sum_of_squares": 5, "label": "hello"}
+    assert manifest["runs"]["hello--five"]["records"] == {"n": 5, "sum_of_squares": 30, "label": "five"}
+    assert manifest["runs"]["hello--five"]["parameters_effective"] == {"n": 5, "label": "five"}
+    assert manifest["runs"]["hello"]["parameters_effective"] == {"n": 3, "label": "hello"}
+    for name in ("hello", "hello--five"):
+        assert (out / "executed" / f"{name}.ipynb").exists()
+        assert json.loads((out / "executed" / f"{name}.record.json").read_text())["n"] in (3, 5)
+        assert (out / "html" / f"{name}.html").exists()
+        assert set(manifest["runs"][name]["hashes"]) == {"notebook", "parameters", "package", "data"}
+    index = (out / "index.html").read_text()
+    assert 'href="html/hello.html"' in index and 'href="html/hello--five.html"' in index
+
+    second = build(params, out, data_dir)
+    assert second.executed == [] and sorted(second.skipped) == ["hello", "hello--five"]
+    assert json.loads((out / "manifest.json").read_text())["executed"] == []
+
+    # A parameter change reruns only that run; a data change reruns all; --force reruns all.
+    write_params(params, [
+        {"notebook": str(HELLO)},
+        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 4, "label": "five"}},
+    ])
+    third = build(params, out, data_dir)
+    assert third.executed == ["hello--five"] and third.skipped == ["hello"]
+    assert third.manifest["runs"]["hello--five"]["records"]["sum_of_squares"] == 14
+
+    (data_dir / "table.csv").write_text("a,b\n1,3\n")
+    assert sorted(build(params, out, data_dir).executed) == ["hello", "hello--five"]
+    assert sorted(build(params, out, data_dir, force=True).executed) == ["hello", "hello--five"]
+
+
+def test_a_changed_package_or_deleted_output_reruns(tmp_path: Path, data_dir: Path) -> None:
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}])
+    out, package = tmp_path / "reports", tmp_path / "pkg"
+    package.mkdir()
+    (package / "mod.py").write_text("A = 1\n")
+    assert build(params, out, data_dir, package_dir=package).executed == ["hello"]
+    assert build(params, out, data_dir, package_dir=package).executed == []
+    (package / "mod.py").write_text("A = 2\n")
+    assert build(params, out, data_dir, package_dir=package).executed == ["hello"]
+    (out / "html" / "hello.html").unlink()
+    assert build(params, out, data_dir, package_dir=package).executed == ["hello"]
+
+
+def test_html_report_stands_alone_offline(tmp_path: Path, data_dir: Path) -> None:
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO), "set": "seven", "parameters": {"n": 7}}])
+    out = tmp_path / "reports"
+    build(params, out, data_dir)
+    page = (out / "html" / "hello--seven.html").read_text()
+    # No script or stylesheet from the network (nbconvert's defaults pull require.js, MathJax, mermaid).
+    assert html.external_references(page) == []
+    assert "cdnjs" not in page and "require.min.js" not in page and "mermaid" not in page.lower()
+    # Figures are embedded, the parameters are shown at the top, there is a table of contents and
+    # the code is hidden behind a toggle.
+    assert page.count("data:image/png;base64,") >= 1
+    header = page[page.index('<header class="report-header">'):page.index("</header>")]
+    assert "<th>n</th><td><code>7</code></td>" in header and "<th>label</th>" in header
+    assert '<nav class="toc">' in header and 'href="#Squares"' in header
+    assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in page
+    assert 'id="toggle-code"' in page
+    assert html.external_references((out / "index.html").read_text()) == []
+
+
+def test_failing_notebook_stops_the_build_and_keeps_the_good_report(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    shutil.copy(HELLO, notebooks / "analysis.ipynb")
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(notebooks / "analysis.ipynb")}, {"notebook": str(HELLO)}])
+    out = tmp_path / "reports"
+    assert build(params, out, data_dir).ok
+    good_html = (out / "html" / "analysis.html").read_bytes()
+    good_executed = (out / "executed" / "analysis.ipynb").read_bytes()
+    capsys.readouterr()
+
+    # The same run's notebook now raises: one worker, so the run queued after it never starts.
+    shutil.copy(FAILS, notebooks / "analysis.ipynb")
+    (data_dir / "table.csv").write_text("changed\n")  # makes hello stale too
+    status = runner.main([
+        "--params", str(params), "--out", str(out), "--data", str(data_dir),
+        "--package", str(data_dir.parent / "package"), "--jobs", "1",
+    ])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "FAILED analysis" in err and str(notebooks / "analysis.ipynb") in err
+    assert 'raise ValueError(f"deliberate failure ({when})")' in err
+    assert "ValueError: deliberate failure (always)" in err
+    assert "not run because the build stopped: hello" in err
+
+    failed = out / "executed" / "analysis.FAILED.ipynb"
+    assert failed.exists()
+    cells = nbformat.read(failed, as_version=4).cells
+    assert any(o.get("ename") == "ValueError" for c in cells if c.cell_type == "code" for o in c.get("outputs", []))
+    # The last good HTML and executed notebook are untouched; no temporary files are left behind.
+    assert (out / "html" / "analysis.html").read_bytes() == good_html
+    assert (out / "executed" / "analysis.ipynb").read_bytes() == good_executed
+    assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.running.*"))
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["runs"]["analysis"]
+    assert entry["status"] == "failed" and entry["error"]["ename"] == "ValueError"
+    assert entry["error"]["cell_source"].startswith("raise ValueError")
+    assert manifest["failed"] == ["analysis"] and "FAILED" in (out / "index.html").read_text()
+
+    # Fixing the notebook clears the failure and the FAILED notebook.
+    shutil.copy(HELLO, notebooks / "analysis.ipynb")
+    result = build(params, out, data_dir)
+    assert result.ok and sorted(result.executed) == ["analysis", "hello"]
+    assert not failed.exists()
+
+
+def test_fixture_fails_notebook_fails_the_cli(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(FAILS)}])
+    out = tmp_path / "reports"
+    assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
+    assert (out / "executed" / "fails.FAILED.ipynb").exists()
+    assert not (out / "html" / "fails.html").exists()
+    assert json.loads((out / "executed" / "fails.FAILED.record.json").read_text()) == {"reached_before_failure": True}
+    assert "deliberate failure" in capsys.readouterr().err
+
+
+# --- the committed notebooks ---------------------------------------------------------------------
+
+COMMITTED = sorted(NOTEBOOKS.glob("*.ipynb"))
+ALL_NOTEBOOKS = COMMITTED + sorted(FIXTURES.glob("*.ipynb"))
+
+
+def test_there_are_notebooks() -> None:
+    assert COMMITTED, "no notebooks in notebooks/"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: cell {i} has outputs; clear them before committing"
+            assert cell.execution_count is None, f"{path.name}: cell {i} has an execution count"
+    assert "papermill" not in nb.metadata, f"{path.name} is an executed notebook"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_uses_the_project_kernel_and_one_typed_parameters_cell(path: Path) -> None:
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+    lines = [line for line in tagged[0].source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for line in lines:
+        # name: type = literal  # comment  -- a typed default with a comment, and nothing derived.
+        assert pd.Series([line]).str.match(r"^\w+: \w+ = [^=#]+  # .+$").all(), f"{path.name}: parameter line {line!r}"
+    inspected = papermill.inspect_notebook(str(path))
+    assert len(inspected) == len(lines)
+    for name, info in inspected.items():
+        assert info["inferred_type_name"] != "None" and info["help"], f"{path.name}: {name} lacks a type or comment"
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_notebook_twin_is_in_sync(path: Path) -> None:
+    import jupytext
+
+    twin = path.with_suffix(".py")
+    assert twin.exists(), f"{path.name} has no jupytext twin {twin.name}; run `jupytext --set-formats ipynb,py:percent {path}`"
+    assert nbformat.read(path, as_version=4).metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+
+    def cells(nb) -> list[tuple[str, str, list[str]]]:
+        return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+    assert cells(jupytext.read(twin)) == cells(nbformat.read(path, as_version=4)), (
+        f"{twin.name} and {path.name} differ; run `jupytext --sync {path}`"
+    )
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_notebook_is_seeded_and_records_versions_and_checksum(path: Path) -> None:
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    assert any("seed_everything(seed)" in source for source in code)
+    assert "package_versions()" in code[-1] and "data_checksum(" in code[-1]
+
+
+def test_params_file_runs_every_committed_notebook() -> None:
+    runs = runner.load_runs()
+    assert {r.notebook for r in runs} == {p.resolve() for p in COMMITTED}
+    for run in runs:  # parameters named in the params file exist in the notebook
+        import papermill
+
+        assert set(run.parameters) <= set(papermill.inspect_notebook(str(run.notebook)))
+
+
+# --- the real notebooks on the real processed data ----------------------------------------------
+
+
+
+@pytest.fixture(scope="module")
+def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.BuildResult]:
+    """The runner with the project's params file into an empty output folder (as on a fresh clone)."""
+    if not HAVE_DATA:
+        pytest.fail("data/processed/judgements.csv is missing: run `make data` first")
+    out = tmp_path_factory.mktemp("reports")
+    return out, runner.run_reports(out_dir=out)
+
+
+def test_fresh_build_writes_index_and_every_report_then_reruns_nothing(fresh_build) -> None:
+    out, result = fresh_build
+    runs = runner.load_runs()
+    assert result.ok and sorted(result.executed) == sorted(r.name for r in runs)
+    assert (out / "index.html").exists() and (out / "manifest.json").exists()
+    index = (out / "index.html").read_text()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["data_checksum"] == checksums.data_checksum()
+    assert set(manifest["packages"]) >= {"pandas", "seaborn", "papermill", "nbconvert"}
+    for run in runs:
+        assert (out / "html" / f"{run.name}.html").exists()
+        assert f'href="html/{run.name}.html"' in index
+        records = manifest["runs"][run.name]["records"]
+        assert records["data_checksum"] == manifest["data_checksum"]  # the notebook's last cell
+        assert records["package_versions"]["pandas"] == manifest["packages"]["pandas"]
+        assert html.external_references((out / "html" / f"{run.name}.html").read_text()) == []
+    again = runner.run_reports(out_dir=out)
+    assert again.executed == [] and sorted(again.skipped) == sorted(r.name for r in runs)
+
+
+def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -> None:
+    out, _ = fresh_build
+    default = json.loads((out / "manifest.json").read_text())["runs"]["00_data_overview"]["records"]
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(NOTEBOOKS / "00_data_overview.ipynb"), "set": "test",
+         "parameters": {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"}},
+    ])
+    result = runner.run_reports(params, tmp_path / "reports")
+    assert result.ok
+    records = result.manifest["runs"]["00_data_overview--test"]["records"]
+
+    inspections = pd.read_csv(DATA_PROCESSED / "inspections.csv", dtype=str)
+    judgements = pd.read_csv(DATA_PROCESSED / "judgements.csv", dtype=str)
+    # The default run describes every inspection in the dataset.
+    assert default["n_inspections"] == len(inspections)
+    assert default["frameworks"] == sorted(inspections["framework"].unique())
+    # The test run: ILACS only, no secondary rows, judgements in force at the end of 2021: those of each
+    # authority's latest ILACS report published by then (every ILACS row has its publication date, and
+    # by then an ILACS report has replaced any earlier SIF grade), not the latest grade per area.
+    ilacs = inspections[(inspections["framework"] == "ILACS") & (inspections["source_quality"] != "secondary")
+                        & (inspections["published_date"] <= "2021-12-31")]
+    latest = ilacs.sort_values(["la_code", "published_date", "inspection_id"]).groupby("la_code").tail(1)
+    # ... of the authorities that exist then: Northamptonshire (to 2021-03-31) and Bournemouth (to
+    # 2019-03-31) had ILACS reports but are no longer in force.
+    las = pd.read_csv(DATA_PROCESSED / "local_authorities.csv")
+    gone = set(las.loc[las["valid_to"].notna() & (las["valid_to"] < "2021-12-31"), "la_code"])
+    assert {"E10000021", "E06000028"} <= gone and gone & set(latest["la_code"])
+    latest = latest[~latest["la_code"].isin(gone)]
+    graded = judgements[judgements["inspection_id"].isin(latest["inspection_id"])
+                        & (judgements["grade"] != "Not judged") & (judgements["source_quality"] != "secondary")]
+    assert records["parameters"] == {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"}
+    assert records["frameworks"] == ["ILACS"]
+    assert records["n_inspections"] == len(latest) < default["n_inspections"]
+    assert records["n_judgements"] == len(graded)
+    assert records["n_authorities"] == latest["la_code"].nunique()
+    assert records["latest_published"] <= "2021-12-31"
+    assert records["n_in_force_estimated_dates"] == 0
+    # Coverage is dated too: ILACS rows of the official history published by then, not the all-time count.
+    official = inspections[(inspections["framework"] == "ILACS") & inspections["official_source"].notna()]
+    assert records["coverage"]["ILACS: inspections"] == {
+        "in_dataset": len(ilacs), "official": int((official["published_date"] <= "2021-12-31").sum()),
+    }
+    # Rule checks: each flagged inspection counted once; under ILACS they are observations, not exceptions.
+    rules = json.loads((DATA_PROCESSED / "validation.json").read_text())["rules"]
+    flagged = {fw: set().union(*(set(v) for v in r.values() if isinstance(v, list) and v and isinstance(v[0], str)
+                                 and not set(v) <= set(r.get("key_judgements", []))))
+               for fw, r in rules.items()}
+    assert default["rule_exceptions"] == {"SIF": len(flagged["SIF"])}
+    assert default["ilacs_overall_not_inadequate_with_inadequate_key"] == len(flagged["ILACS"])
