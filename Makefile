@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Absolute, so that notebooks (run with the notebooks folder as working directory) see the same folder.
 RAW_DATA_DIR ?= ../shared/data/raw
-override RAW_DATA_DIR := $(abspath $(RAW_DATA_DIR))
+# realpath, not $(abspath): a folder name with spaces stays one path.
+override RAW_DATA_DIR := $(shell realpath -m -- "$(RAW_DATA_DIR)")
 export RAW_DATA_DIR
 KERNEL_NAME := ofsted-analysis
 STAMPS := .stamps
@@ -17,18 +18,24 @@ SHARED_CODE := src/analysis/__init__.py src/analysis/paths.py src/analysis/vocab
 	src/analysis/las.py src/analysis/checksums.py src/analysis/la_changes.yaml src/analysis/la_aliases.yaml
 DATA_CODE := $(wildcard src/analysis/build/*.py src/analysis/build/*.yaml) $(SHARED_CODE)
 
-.PHONY: all setup data reports test bench lab clean-reports help
+.PHONY: all setup writable raw data reports test test-fast lint bench lab clean-reports help
 all: reports
 
 help:
 	@echo "make reports   build everything: environment, data, executed notebooks, HTML reports (FORCE=1 reruns all)"
-	@echo "make test      run the test suite on the real raw files"
+	@echo "make test      lint and run the test suite on the real raw files"
+	@echo "make test-fast the tests that need no raw files, notebook or browser run"
 	@echo "make data      build only the processed dataset"
 	@echo "make lab       start JupyterLab with the project's kernel"
 	@echo "make bench     time extraction and report builds"
 
+# A read-only checkout is told so in one line, before any work.
+writable:
+	@( mkdir -p $(STAMPS) && touch $(STAMPS)/.probe && rm -f $(STAMPS)/.probe ) 2>/dev/null || \
+	  { echo "ERROR: $(CURDIR) is not writable: make writes .venv, data/ and reports/ here; use a writable clone" >&2; exit 1; }
+
 setup: $(STAMPS)/setup
-$(STAMPS)/setup: pyproject.toml requirements.lock
+$(STAMPS)/setup: pyproject.toml requirements.lock | writable
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -37,24 +44,41 @@ $(STAMPS)/setup: pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (Ofsted LA analysis)" >/dev/null
 	@touch $@
 
-# Raw intake runs whenever the provenance record changes or data/raw was never filled.
-$(STAMPS)/raw: data/raw/sources.yaml $(STAMPS)/setup
+# Raw intake runs every time (quick when nothing changed: size and mtime against data/raw/.intake.json):
+# a changed RAW_DATA_DIR, a changed raw file or a changed sources.yaml is always seen. The intake
+# rewrites data/raw/.intake.json only when something changed, and the data rule depends on it.
+raw: $(STAMPS)/setup
 	$(BIN)/python -m analysis.build.sources
-	@touch $@
 
-$(STAMPS)/data: $(STAMPS)/raw $(DATA_CODE)
+data/raw/.intake.json: raw
+
+$(STAMPS)/data: data/raw/.intake.json data/raw/sources.yaml $(DATA_CODE)
 	$(BIN)/python -m analysis.build
 	@touch $@
 
-data: $(STAMPS)/data
+# A missing data/processed (deleted, or an interrupted swap) is rebuilt (the build restores an
+# interrupted swap first).
+data: raw
+	@test -f data/processed/datapackage.json || rm -f $(STAMPS)/data
+	@$(MAKE) --no-print-directory $(STAMPS)/data
 
-reports: $(STAMPS)/data
+reports: data
 	$(BIN)/python -m analysis.publish $(if $(FORCE),--force,)
 
-test: $(STAMPS)/setup
+# The README's test command (and CI's): lint, then every test. Tests that need the raw files are
+# marked `raw`; without the files they are skipped with one line saying how to get them (CI fails).
+test: lint
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMPS)/data
+# The tests that need neither the raw files nor a notebook or browser run (under 30 s).
+test-fast: $(STAMPS)/setup
+	$(BIN)/python -m pytest -q -m "not raw and not slow"
+
+lint: $(STAMPS)/setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: data
 	$(BIN)/python bench/bench.py
 
 # JupyterLab refuses to run as root without --allow-root (CI and dev containers run as root).

@@ -145,3 +145,34 @@ def test_real_rochdale_ilacs_against_its_sif(data: Data) -> None:
     row = moves.set_index("inspection_id").loc["80542_rochdale_2018-03-12"]
     assert row["prev_inspection_id"] == "80542_rochdale_2014-12-05"
     assert (row["prev_grade"], row["grade"], row["change"]) == (RI, RI, "same")
+
+
+# as_at holds only the authorities that exist on its date (local_authorities valid_from / valid_to).
+REORGANISATIONS = [
+    # (last day of the old authorities, abolished codes, codes created the next day)
+    ("2019-03-31", {"E06000028", "E06000029", "E10000009"}, {"E06000058", "E06000059"}),
+    ("2021-03-31", {"E10000021"}, {"E06000061", "E06000062"}),
+    ("2023-03-31", {"E10000006"}, {"E06000063", "E06000064"}),
+]
+
+
+def _in_force(date: str) -> set[str]:
+    frame = snapshots.judgements_for(load_data(), area=snapshots.HEADLINE, framework=None, date_basis="published")
+    return set(snapshots.as_at(frame, date)["la_code"])
+
+
+def test_as_at_drops_abolished_authorities_after_their_last_day_and_keeps_them_before() -> None:
+    for last_day, abolished, created in REORGANISATIONS:
+        before, after = _in_force(last_day), _in_force(str(pd.Timestamp(last_day) + pd.Timedelta(days=1))[:10])
+        assert abolished <= before, f"{abolished - before} should be in force on {last_day}"
+        assert not abolished & after, f"{abolished & after} abolished on {last_day} but in force after"
+        assert not created & before, f"{created & before} in force before they existed"
+
+
+def test_as_at_2025_has_no_more_authorities_than_exist() -> None:
+    las = load_data().local_authorities
+    existing = las[las["valid_to"].isna() | (las["valid_to"] >= "2025-03-31")]
+    in_force = _in_force("2025-03-31")
+    assert len(existing) == 153
+    assert in_force <= set(existing["la_code"])
+    assert len(in_force) == 153

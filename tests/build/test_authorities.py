@@ -230,6 +230,7 @@ def test_names(table: pd.DataFrame, name: str, code: str) -> None:
     assert las.la_code_for_name(name, table) == code
 
 
+@pytest.mark.raw
 def test_default_table_is_used_without_argument() -> None:
     assert las.la_code_for_name("Telford & Wrekin") == "E06000020"
     assert las.la_code_for_urn("80450") == "E09000001"

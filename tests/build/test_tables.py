@@ -184,7 +184,7 @@ def test_renamed_ods_column_stops_build_and_keeps_previous_output(tmp_path: Path
     out.mkdir()
     (out / "inspections.csv").write_text("previous good build\n")
     with pytest.raises(official.OfficialDataError, match=r"Inspection type"):
-        build.build(raw, out, tmp_path / "validation.md")
+        build.build(raw, out, tmp_path / "validation.md", verify=False)
     assert (out / "inspections.csv").read_text() == "previous good build\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]  # no staging folder left
 
@@ -199,7 +199,7 @@ def test_main_prints_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """`make data` on a bad raw folder: exit 1 and one message, not a traceback."""
     real_build = build.build
     monkeypatch.setattr(build, "build", lambda: real_build(tmp_path / "absent", tmp_path / "out", tmp_path / "v.md"))
-    assert build.main() == 1
+    assert build.main([]) == 1
     assert capsys.readouterr().err.startswith("ERROR: Raw data folder not found")
 
 
@@ -229,3 +229,63 @@ def test_previous_inspections_named_in_sif_reports(tables) -> None:
     assert grade[["area", "grade"]].values.tolist() == [["safeguarding", "Inadequate"]]
     # the 2013 looked after children report of Norfolk is not doubled by the SIF report naming it
     assert len(pre[(pre["la_code"] == "E10000020") & (pre["inspection_type"] == "looked after children")]) == 1
+
+
+def _replace(raw: Path, relative: str, content: bytes) -> Path:
+    target = raw / relative
+    target.unlink()
+    target.write_bytes(content)
+    return target
+
+
+REPORT = "ofsted/reports/80418_norfolk_2015-10-20.pdf"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("html page", r"Checksum mismatch: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found sha256: "),
+        ("truncated", r"Checksum mismatch: .*80418_norfolk_2015-10-20\.pdf"),
+        ("missing pdf", r"Raw file missing: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found: no file"),
+        ("missing ods", r"Raw file missing: .*LA_Inspection_Outcomes_as_at_31_March_2025\.ods"),
+        ("extra file", r"Raw file not in the provenance record: .*stray\.pdf"),
+    ],
+)
+def test_a_bad_raw_file_stops_the_build_naming_it_and_keeps_previous_output(
+    tmp_path: Path, raw_dir: Path, change: str, expected: str
+) -> None:
+    raw = _raw_copy_with(tmp_path, raw_dir)
+    if change == "html page":
+        _replace(raw, REPORT, b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
+    elif change == "truncated":
+        _replace(raw, REPORT, (raw_dir / REPORT).read_bytes()[:5000])
+    elif change == "missing pdf":
+        (raw / REPORT).unlink()
+    elif change == "missing ods":
+        (raw / build.ODS_NAME).unlink()
+    else:
+        (raw / "ofsted/reports/stray.pdf").write_bytes(b"%PDF-1.4 stray")
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "inspections.csv").write_text("previous good build\n")
+    with pytest.raises(RawDataError, match=expected):
+        build.build(raw, out, tmp_path / "validation.md")
+    assert (out / "inspections.csv").read_text() == "previous good build\n"
+
+
+def test_staging_folders_of_a_killed_build_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Path) -> None:
+    out = tmp_path / "processed"
+    (tmp_path / ".processed-abc123").mkdir()
+    (tmp_path / "processed.old").mkdir()
+    (tmp_path / "processed.old" / "inspections.csv").write_text("the last good build\n")
+    build.recover(out)
+    assert not (tmp_path / ".processed-abc123").exists()
+    assert (out / "inspections.csv").read_text() == "the last good build\n"
+    assert not (tmp_path / "processed.old").exists()
+
+
+def test_build_help_prints_usage_and_builds_nothing(capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--help"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m analysis.build")

@@ -8,6 +8,7 @@ Row order, float formatting and JSON key order are fixed, so two builds give byt
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import multiprocessing
@@ -29,7 +30,7 @@ from analysis.build import pdf_text as reports
 from analysis.build.parse_ilacs import parse_ilacs
 from analysis.build.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
 from analysis.build.records import Inputs, ParsedReport
-from analysis.build.sources import RawDataError
+from analysis.build.sources import RawDataError, verify_raw
 from analysis.vocab import grade_rank, normalise_grade
 
 ODS_NAME = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
@@ -501,25 +502,53 @@ def save(
     validate.write_validation_report(summary, validation_report)
 
 
+def recover(out_dir: Path) -> None:
+    """Clean up after a killed build: remove its staging folders (data/.processed-*), and restore
+    data/processed from data/processed.old when a build was killed between its two renames."""
+    for staging in out_dir.parent.glob(".processed-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    old = out_dir.with_name(out_dir.name + ".old")
+    if not out_dir.exists() and old.is_dir():
+        os.replace(old, out_dir)
+        print(f"restored {out_dir} from {old.name} (a build was interrupted while swapping folders)", file=sys.stderr)
+
+
 def build(
     raw_dir: Path = paths.DATA_RAW,
     out_dir: Path = paths.DATA_PROCESSED,
     validation_report: Path = paths.REPORTS / "validation.md",
+    verify: bool = True,
 ) -> dict:
     """Load, process, validate and save; returns the validation summary."""
     if not raw_dir.is_dir():
         raise RawDataError(f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)")
+    recover(out_dir)
+    # Trust nothing not checked: every raw file against sources.yaml (fast path: analysis.build.sources).
+    # `verify=False` is for tests that feed a deliberately altered copy to reach the checks behind it.
+    if verify:
+        verify_raw(raw_dir)
     inputs = load(raw_dir)
     tables, summary = process(inputs)
     save(tables, summary, out_dir, validation_report)
     return summary
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.build`: one summary line, or one clear error (no traceback) and exit 1."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.build",
+        description="Build data/processed from data/raw (run `make data`, which does the raw intake first). "
+        "Every raw file is checked against data/raw/sources.yaml before anything is read; "
+        "data/processed is replaced in one step only when the whole build succeeds.",
+    )
+    parser.parse_args(argv)
     try:
         summary = build()
     except (RawDataError, official.OfficialDataError, las.LocalAuthorityError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError, KeyError) as error:  # a raw file the checks above did not foresee
+        print(f"ERROR: the build stopped: {type(error).__name__}: {error}\n  data/processed is unchanged", file=sys.stderr)
         return 1
     print(validate.one_line(summary))
     return 0
