@@ -16,6 +16,7 @@ import datetime as dt
 import re
 
 from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
+from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.records import Judgement, ParsedReport
 from analysis.build.pdf_text import ILACS, Report
 
@@ -24,7 +25,7 @@ CARE_LEAVERS_FROM = dt.date(2023, 1, 1)
 
 
 _APOS = "['’]"
-_GRADE = r"(Outstanding|Good|Requires\s+improvement(?:\s+to\s+be\s+good)?|Inadequate)"
+_GRADE = rf"(Outstanding|Good|{REQUIRES_IMPROVEMENT}|Inadequate)"
 
 #: harmonised area key -> regex for the label as printed, up to the grade that follows it.
 #: Quirks seen in the collection:
@@ -43,12 +44,6 @@ JUDGEMENT_LABELS: dict[str, str] = {
 
 _MONTH_RE = "|".join(name.capitalize() for name in MONTHS)
 _DATE_TOKEN = re.compile(rf"(\d{{1,2}})(?:\s*(?:st|nd|rd|th))?(?:\s+({_MONTH_RE}))?(?:\s+(\d{{4}}))?", re.IGNORECASE)
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    """A snippet no longer than `limit` characters."""
-    text = fold(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- authority name -------------------------------------------------------------------------------
@@ -96,7 +91,7 @@ def _dates_text(folded: str) -> tuple[str, str] | None:
     found = re.search(r"Inspection dates?\s*:\s*(.*?)\s*(?:Lead inspector|Judgement|$)", folded)
     if not found:
         return None
-    return _clip(folded[found.start() : found.end(1)]), found.group(1)
+    return clip(folded[found.start() : found.end(1)]), found.group(1)
 
 
 def parse_date_range(text: str) -> list[dt.date]:
@@ -163,7 +158,7 @@ def find_judgements(page: str, page_number: int) -> tuple[list[Judgement], list[
         except GradeError as error:
             warnings.append(f"{area}: {error}")
             continue
-        judgements.append(Judgement(area, fold(found.group(1)), grade, page_number, _clip(found.group(0))))
+        judgements.append(Judgement(area, fold(found.group(1)), grade, page_number, clip(found.group(0))))
     return judgements, warnings
 
 
@@ -252,7 +247,7 @@ def parse_ilacs(report: Report) -> ParsedReport:
     if parsed.la_name:
         parsed.la_name_page = 1
     else:
-        parsed.warnings.append(f"authority name not found in the title {_clip(_title_block(report.pages[0]), 120)!r}")
+        parsed.warnings.append(f"authority name not found in the title {clip(_title_block(report.pages[0]), 120)!r}")
     _read_dates(parsed, report)
     _read_published(parsed, report)
     index = _judgement_page(report.pages)

@@ -22,6 +22,7 @@ import re
 
 from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
 from analysis.build.parse_sif_context import parse_context, parse_previous
+from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.records import Judgement, ParsedReport
 from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
 
@@ -33,10 +34,7 @@ from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION
 #: Isles of Scilly 2016) and the pre-2013 "Adequate". "inadequate" comes before
 #: "adequate" so that the longer word wins. The grade may be followed by a footnote digit
 #: ("improvement1"), so callers end it with (?![a-z]) rather than \b.
-GRADE = (
-    r"(?:requires?|require)\s+improvement(?:\s+to\s+be\s+good)?"
-    r"|inadequate|good|outstanding|not\s+judged|adequate"
-)
+GRADE = rf"{REQUIRES_IMPROVEMENT}|inadequate|good|outstanding|not\s+judged|adequate"
 
 _APOS = "['’]"
 
@@ -55,12 +53,6 @@ SIF_AREAS: tuple[str, ...] = tuple(SIF_TABLE_ROWS)
 
 
 # --- small text helpers ---------------------------------------------------------------------------
-
-
-def clip(text: str, limit: int = 200) -> str:
-    """A folded snippet no longer than `limit` characters, for the record of where a value came from."""
-    text = fold(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _grade_or_warning(text: str, where: str, warnings: list[str]) -> str | None:

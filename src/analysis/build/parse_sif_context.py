@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.vocab import ADEQUATE, MONTHS, normalise_grade
+from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.records import ContextStat, PreviousInspection
 from analysis.build.pdf_text import SIF_REINSPECTION, Report
 
@@ -66,12 +67,6 @@ def _fold(report: Report) -> _Text:
     return _Text("".join(parts), tuple(starts))
 
 
-def _snippet(text: str, limit: int = 200) -> str:
-    """A snippet of at most `limit` characters (the records promise <= 200)."""
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 # --------------------------------------------------------------------------------------------
 # Grades
 # --------------------------------------------------------------------------------------------
@@ -80,7 +75,7 @@ def _snippet(text: str, limit: int = 200) -> str:
 _GRADE = (
     r"(?:grade \d \((?:outstanding|good|adequate|inadequate)\)"
     r"|outstanding|good|inadequate|adequate|satisfactory"
-    r"|(?:requires?|required|requiring) improvement(?: to be good)?)"
+    rf"|{REQUIRES_IMPROVEMENT})"
 )
 # Warrington 2015: "the local authority was found to have made adequate progress": not a grade.
 _GRADE_RE = re.compile(rf"\b{_GRADE}(?! progress)", re.I)
@@ -408,7 +403,7 @@ def _record(kind: str, area: str, grade: str, date: _Date, page: int, snippet: s
         grade=grade,
         area=area,
         page=page,
-        snippet=_snippet(snippet),
+        snippet=clip(snippet, context_style=True),
     )
 
 
@@ -717,13 +712,13 @@ def parse_context(report: Report) -> list[ContextStat]:
         sentence_start = max(sentence_start, match.start() - 60)
         snippet = section[sentence_start : match.end() + 60]
         page = text.page_at(start + match.start())
-        stats.append(ContextStat(measure.name, value, page, _snippet(snippet), note))
+        stats.append(ContextStat(measure.name, value, page, clip(snippet, context_style=True), note))
         if measure.name == "looked_after":
             rate = _RATE_RE.search(section[match.end() :])
             if rate:
                 rate_value, rate_note = _number(rate.group("n"))
                 rate_snippet = section[match.start() : match.end() + rate.end()]
-                stats.append(ContextStat("looked_after_rate", rate_value, page, _snippet(rate_snippet), rate_note))
+                stats.append(ContextStat("looked_after_rate", rate_value, page, clip(rate_snippet, context_style=True), rate_note))
     return stats
 
 

@@ -21,7 +21,19 @@ from analysis.build import covariates, official
 from analysis.build.parse_sif_context import check_context
 from analysis.build.records import Inputs
 from analysis.schema import TABLES, Field
-from analysis.vocab import AREA_CROSSWALK, AREA_LABELS, ILACS_KEY_AREAS, INADEQUATE, KEY_AREAS, SIF_ERA_AUTHORITIES
+from analysis.vocab import (
+    AREA_CROSSWALK,
+    AREA_LABELS,
+    ILACS_KEY_AREAS,
+    INADEQUATE,
+    KEY_AREAS,
+    OFFICIAL,
+    PRIMARY,
+    SECONDARY,
+    SIF,
+    SIF_ERA_AUTHORITIES,
+    SIF_REINSPECTION,
+)
 
 
 _PANDERA_TYPES = {"string": str, "integer": "Int64", "number": float, "date": str, "boolean": bool}
@@ -60,7 +72,7 @@ def key_grades(inspections: pd.DataFrame, judgements: pd.DataFrame, framework: s
     compiler. Inspections with a key judgement 'Not judged' (no rank) are left out too.
     """
     keys = ILACS_KEY_AREAS if framework == "ILACS" else KEY_AREAS
-    chosen = inspections[(inspections["framework"] == framework) & (inspections["source_quality"] != "secondary")]
+    chosen = inspections[(inspections["framework"] == framework) & (inspections["source_quality"] != SECONDARY)]
     wide = judgements[judgements["inspection_id"].isin(chosen["inspection_id"]) & judgements["area"].isin(("overall", *keys))].pivot(
         index="inspection_id", columns="area", values="grade_rank"
     )
@@ -91,7 +103,7 @@ def context_checks(inputs: Inputs) -> dict[str, Any]:
     """SIF report statistics: looked-after count / under-18s x 10,000 against the stated rate."""
     checked, failing = 0, {}
     for parsed in inputs.parsed.values():
-        if parsed.report_type not in ("SIF", "SIF re-inspection"):
+        if parsed.report_type not in (SIF, SIF_REINSPECTION):
             continue
         measures = {stat.measure for stat in parsed.context}
         if {"looked_after", "children_under_18", "looked_after_rate"} <= measures:
@@ -125,7 +137,7 @@ def name_checks(inputs: Inputs) -> dict[str, Any]:
 def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataFrame) -> dict[str, Any]:
     """Every number of the validation report, as plain JSON-able values."""
     inspections, judgements, log = tables["inspections"], tables["judgements"], tables["extraction_log"]
-    primary_sif = inspections[(inspections["framework"] == "SIF") & (inspections["source_quality"] == "primary")]
+    primary_sif = inspections[(inspections["framework"] == "SIF") & (inspections["source_quality"] == PRIMARY)]
     first_sif = primary_sif[primary_sif["inspection_type"] == "SIF"]
     agreement = official.agreement(matches)
     per_area = (
@@ -138,7 +150,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
     # SIF-era authorities: those already existing when the cycle began (no valid_from), 152 of them.
     sif_era = inputs.local_authorities[inputs.local_authorities["valid_from"].isna()]
     without_sif_report = sorted(set(sif_era["la_code"]) - set(first_sif["la_code"]))
-    secondary = inspections[inspections["source_quality"] == "secondary"]
+    secondary = inspections[inspections["source_quality"] == SECONDARY]
     return {
         "files": {
             "report_files": int(len(log)),
@@ -157,7 +169,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "authorities_in_sif_era_in_table": int(len(sif_era)),
             "authorities_with_primary_sif_report": int(first_sif["la_code"].nunique()),
             "sif_reports": int(len(first_sif)),
-            "reinspection_reports": int((primary_sif["inspection_type"] == "SIF re-inspection").sum()),
+            "reinspection_reports": int((primary_sif["inspection_type"] == SIF_REINSPECTION).sum()),
             "sif_era_authorities_without_report": without_sif_report,
             "sif_era_authorities_without_report_names": _names(without_sif_report, inputs.local_authorities),
             "covered_by_secondary_source": sorted(set(secondary["la_code"]) & set(without_sif_report)),
@@ -170,7 +182,7 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "reports": int((log["report_type"] == "ILACS").sum()),
             "reports_matched_to_official": int(matches["ods_row"].notna().sum()) if not matches.empty else 0,
             "reports_not_in_official": matches.loc[matches["ods_row"].isna(), ["file", "reason"]].to_dict("records") if not matches.empty else [],
-            "official_rows_without_report": int((inspections["source_quality"] == "official").sum()),
+            "official_rows_without_report": int((inspections["source_quality"] == OFFICIAL).sum()),
             "official_rows_without_report_why": [
                 {"ods_row": int(r["ods_row"]), "la_name": r["la_name"], "start_date": r["start_date"].isoformat(), "reason": r["reason"]}
                 for _, r in official.history_without_report(inputs.ods_history, matches).iterrows()
