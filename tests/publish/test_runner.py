@@ -7,9 +7,12 @@ the real notebooks need data/processed; they are skipped without it, except in C
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -273,6 +276,289 @@ def test_fixture_fails_notebook_fails_the_cli(tmp_path: Path, data_dir: Path, ca
     assert not (out / "html" / "fails.html").exists()
     assert json.loads((out / "executed" / "fails.FAILED.record.json").read_text()) == {"reached_before_failure": True}
     assert "deliberate failure" in capsys.readouterr().err
+
+
+# --- needs:, the lock, parameter types, read-only folders, unchanged and removed runs ----------
+
+
+def make_notebook(path: Path, parameters: str, code: str) -> Path:
+    """A small notebook at `path` with a tagged `parameters` cell and one code cell, on the project kernel."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": runner.KERNEL_NAME, "display_name": "Python (Ofsted LA analysis)", "language": "python"}
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, path)
+    return path
+
+
+def reads_hello(folder: Path) -> Path:
+    """A notebook that needs the run `hello`: it records hello's sum of squares, read from its record file."""
+    folder.mkdir(exist_ok=True)
+    return make_notebook(
+        folder / "reads.ipynb",
+        'need: str = "hello"  # the run whose record this reads',
+        "import json, os\nfrom pathlib import Path\nfrom analysis.publish.records import record\n"
+        "source = Path(os.environ['ANALYSIS_RECORD_PATH']).parent / f'{need}.record.json'\n"
+        "record('from_need', json.loads(source.read_text())['sum_of_squares'])",
+    )
+
+
+def typed(folder: Path) -> Path:
+    """A notebook with a parameter of each simple type."""
+    folder.mkdir(exist_ok=True)
+    return make_notebook(
+        folder / "typed.ipynb",
+        'flag: bool = True  # a switch\nn: int = 3  # a count\nratio: float = 0.5  # a share\nlabel: str = "x"  # a word',
+        "print(flag, n, ratio, label)",
+    )
+
+
+def test_a_run_waits_for_the_runs_it_needs_and_reruns_when_their_record_changes(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reads = reads_hello(tmp_path / "nb")
+    # The dependent run is listed first and there are two workers: it still runs after hello.
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(reads), "needs": ["hello"]},
+        {"notebook": str(HELLO)},
+    ])
+    assert runner.load_runs(params)[0].needs == ("hello",)
+    out = tmp_path / "reports"
+    first = build(params, out, data_dir, jobs=2)
+    assert first.executed == ["hello", "reads"] and first.ok
+    lines = capsys.readouterr().out.splitlines()
+    assert [i for i, line in enumerate(lines) if " hello " in line] < [i for i, line in enumerate(lines) if " reads " in line]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"]["reads"]["records"] == {"from_need": 5}
+    hello_record = checksums.sha256_of(out / "executed" / "hello.record.json")
+    assert manifest["runs"]["reads"]["hashes"]["needs"] == {"hello": hello_record}
+
+    assert build(params, out, data_dir).skipped == ["hello", "reads"]
+    # hello reruns (its parameters changed) but records the same: the run that needs it is up to date.
+    write_params(params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 3}}])
+    third = build(params, out, data_dir)
+    assert third.executed == ["hello"] and third.skipped == ["reads"]
+    # hello records something else: the run that needs it reruns, on the record of this build.
+    write_params(params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 4}}])
+    fourth = build(params, out, data_dir)
+    assert fourth.executed == ["hello", "reads"]
+    assert fourth.manifest["runs"]["reads"]["records"] == {"from_need": 14}
+
+
+def test_needs_naming_an_unknown_run_or_forming_a_cycle_is_an_error_naming_the_runs(tmp_path: Path) -> None:
+    def runs(*entries: tuple[str, list[str]]) -> list[dict]:
+        return [{"notebook": str(HELLO), "set": name, "needs": needs} for name, needs in entries]
+
+    params = write_params(tmp_path / "p.yaml", runs(("a", ["hello--b"]), ("b", ["hello--a"])))
+    with pytest.raises(ValueError, match=f"^{params}: runs hello--a -> hello--b -> hello--a form a cycle in needs:"):
+        runner.load_runs(params)
+    write_params(params, runs(("a", ["hello--c"]), ("b", ["hello--a"]), ("c", ["hello--b"])))
+    with pytest.raises(ValueError, match="runs hello--a -> hello--c -> hello--b -> hello--a form a cycle"):
+        runner.load_runs(params)
+    write_params(params, runs(("a", ["hello--a"])))
+    with pytest.raises(ValueError, match="runs hello--a -> hello--a form a cycle"):
+        runner.load_runs(params)
+    write_params(params, runs(("a", ["hello--b"]), ("b", ["hello--x"])))
+    with pytest.raises(ValueError, match=r"run hello--b needs hello--x, which is not a run in this file.*hello--a, hello--b"):
+        runner.load_runs(params)
+    write_params(params, runs(("a", "hello--b"), ("b", [])))
+    with pytest.raises(ValueError, match="needs: must be a list of run names"):
+        runner.load_runs(params)
+    # Without a cycle, the order puts every run after the runs it needs.
+    write_params(params, runs(("a", ["hello--c"]), ("b", []), ("c", ["hello--b"])))
+    loaded = runner.load_runs(params)
+    assert [r.name for r in loaded] == ["hello--a", "hello--b", "hello--c"]
+    assert [r.name for r in runner.dependency_order(loaded)] == ["hello--b", "hello--c", "hello--a"]
+
+
+def test_a_failed_run_skips_the_runs_that_need_it(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(FAILS)},
+        {"notebook": str(HELLO), "set": "x", "needs": ["fails"]},
+        {"notebook": str(HELLO), "set": "y", "needs": ["hello--x"]},
+    ])
+    out = tmp_path / "reports"
+    result = build(params, out, data_dir, jobs=2)
+    assert result.failed == ["fails"] and not result.ok and result.executed == []
+    assert result.blocked == {"hello--x": "needs fails, which failed",
+                              "hello--y": "needs hello--x, which needs fails, which failed"}
+    captured = capsys.readouterr()
+    assert "hello--x" in captured.out and "skipped" in captured.out and "(needs fails, which failed)" in captured.out
+    assert "skipped hello--y: needs hello--x, which needs fails, which failed" in captured.err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"]["hello--x"]["status"] == "skipped"
+    assert manifest["runs"]["hello--x"]["reason"] == "needs fails, which failed"
+    assert manifest["blocked"] == result.blocked
+    assert not (out / "executed" / "hello--x.ipynb").exists()
+    assert runner.main([
+        "--params", str(params), "--out", str(out), "--data", str(data_dir), "--package", str(data_dir.parent / "package"),
+    ]) == 1
+
+
+class _Signalling:
+    """A stand-in for sys.stderr that keeps what is written and signals each write."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.written = threading.Event()
+
+    def write(self, text: str) -> int:
+        self.text += text
+        self.written.set()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_second_build_of_the_same_folder_waits_for_the_lock(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = write_params(tmp_path / "p.yaml", [])
+    out = tmp_path / "reports"
+    out.mkdir()
+    lock = out / ".build.lock"
+    stderr = _Signalling()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    results: list[runner.BuildResult] = []
+    with open(lock, "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another build holds the lock
+        second = threading.Thread(target=lambda: results.append(build(params, out, data_dir)))
+        second.start()
+        assert stderr.written.wait(60)
+        assert stderr.text == f"another report build is running (lock {lock}); waiting for it...\n"
+        assert second.is_alive() and not results and not (out / "manifest.json").exists()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    second.join(60)
+    assert not second.is_alive() and results[0].ok and (out / "manifest.json").exists()
+    # Without another build, no waiting and no message.
+    stderr.text = ""
+    assert build(params, out, data_dir).ok and "another report build" not in stderr.text
+
+
+@pytest.mark.parametrize(("parameters", "found"), [
+    ({"flag": "no"}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found str 'no'"),
+    ({"flag": 1}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found int 1"),
+    ({"n": "3"}, "parameter 'n' expects int (`n: int` in typed.ipynb), found str '3'"),
+    ({"n": True}, "parameter 'n' expects int (`n: int` in typed.ipynb), found bool True"),
+    ({"label": 2018}, "parameter 'label' expects str (`label: str` in typed.ipynb), found int 2018"),
+    ({"size": 1}, "parameter 'size' is not in the parameters cell of typed.ipynb (expected one of: flag, n, ratio, label)"),
+], ids=["bool-as-string", "bool-as-int", "int-as-string", "int-as-bool", "str-as-int", "unknown-name"])
+def test_a_parameter_of_the_wrong_type_or_unknown_name_stops_the_build_before_anything_runs(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], parameters: dict, found: str
+) -> None:
+    notebook = typed(tmp_path / "nb")
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(HELLO)},  # a good run listed first does not run either
+        {"notebook": str(notebook), "set": "bad", "parameters": parameters},
+    ])
+    out = tmp_path / "reports"
+    assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ERROR: {params}: run typed--bad: {found}")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (out / "executed").exists() and not (out / "manifest.json").exists()
+
+
+def test_a_float_parameter_accepts_an_int_and_right_types_pass(tmp_path: Path) -> None:
+    notebook = typed(tmp_path / "nb")
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(notebook), "parameters": {"flag": False, "n": 2, "ratio": 1, "label": "y"}},
+        {"notebook": str(notebook), "set": "f", "parameters": {"ratio": 0.25}},
+    ])
+    runner.check_parameters(runner.load_runs(params), params)  # no error
+    with pytest.raises(ValueError, match="'ratio' expects float .*found str '0.5'"):
+        runner.check_parameters([runner.Run("t", notebook, "default", {"ratio": "0.5"})], params)
+
+
+def _simulate_read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `folder` read-only: chmod, and since root ignores permission bits (the tests may run as
+    root), also a write probe that fails in `folder` when the real one cannot."""
+    folder.chmod(0o555)
+    if os.geteuid() == 0:
+        real = runner._write_probe
+        monkeypatch.setattr(runner, "_write_probe", lambda path: Path(path).resolve() != folder.resolve() and real(path))
+
+
+def test_an_unwritable_output_folder_stops_the_build_with_one_line(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read-only is real (chmod) for a normal user and simulated (monkeypatched write probe) for root."""
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}])
+    locked = tmp_path / "checkout"
+    locked.mkdir()
+    _simulate_read_only(locked, monkeypatch)
+    try:
+        for out in (locked, locked / "reports"):  # the folder itself, or its parent when it does not exist yet
+            assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
+            err = capsys.readouterr().err
+            assert err == (f"ERROR: {locked} is not writable: the report build writes executed notebooks, HTML and"
+                           " the manifest there; use a writable clone\n")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_unchanged_build_rewrites_neither_manifest_nor_index_and_succeeds_read_only(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The read-only part is real (chmod) for a normal user and simulated (monkeypatched write probe) for root."""
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}])
+    out = tmp_path / "reports"
+    assert build(params, out, data_dir).executed == ["hello"]
+    built_at = json.loads((out / "manifest.json").read_text())["built_at"]
+    assert build(params, out, data_dir).skipped == ["hello"]  # records that this build executed nothing
+    written = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in (out / "manifest.json", out / "index.html")}
+    assert json.loads((out / "manifest.json").read_text())["built_at"] == built_at
+    assert build(params, out, data_dir).skipped == ["hello"]
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in written} == written
+    assert not list(out.glob(".index.*"))
+
+    capsys.readouterr()
+    argv = ["--params", str(params), "--out", str(out), "--data", str(data_dir), "--package", str(data_dir.parent / "package")]
+    _simulate_read_only(out, monkeypatch)
+    try:
+        assert runner.main(argv) == 0
+        assert "up to date" in capsys.readouterr().out
+        assert {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in written} == written
+        (data_dir / "table.csv").write_text("changed\n")  # now the build has work to do, and cannot
+        assert runner.main(argv) == 1
+        assert "is not writable" in capsys.readouterr().err
+    finally:
+        out.chmod(0o755)
+
+
+def test_a_run_removed_from_the_params_file_loses_its_outputs(tmp_path: Path, data_dir: Path) -> None:
+    params = write_params(tmp_path / "p.yaml", [
+        {"notebook": str(HELLO)},
+        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
+    ])
+    out = tmp_path / "reports"
+    assert build(params, out, data_dir, jobs=2).ok
+    files = ["executed/hello--five.ipynb", "executed/hello--five.record.json", "executed/hello--five.log",
+             "html/hello--five.html"]
+    assert all((out / f).exists() for f in files)
+    others = ["executed/hello--five-notes.txt", "executed/hello--fivex.ipynb", "html/hello--five.html.bak", "notes.md"]
+    for other in others:
+        (out / other).write_text("not the runner's\n")
+    (out / "executed" / "hello--five.FAILED.ipynb").write_text("{}")
+    # A temporary file left by a build that died goes too (the lock says no other build is using it).
+    (out / "executed" / "hello.running.4242.ipynb").write_text("{}")
+    others.append("executed/notes.running.txt")
+    (out / "executed" / "notes.running.txt").write_text("not the runner's\n")
+
+    write_params(params, [{"notebook": str(HELLO)}])
+    result = build(params, out, data_dir)
+    assert result.skipped == ["hello"] and result.removed == ["hello--five"]
+    assert not any((out / f).exists() for f in files + ["executed/hello--five.FAILED.ipynb"])
+    assert all((out / other).exists() for other in others)
+    assert not (out / "executed" / "hello.running.4242.ipynb").exists()
+    assert (out / "executed" / "hello.ipynb").exists() and (out / "html" / "hello.html").exists()
+    assert list(json.loads((out / "manifest.json").read_text())["runs"]) == ["hello"]
+    assert "hello--five" not in (out / "index.html").read_text()
 
 
 # --- the committed notebooks ---------------------------------------------------------------------

@@ -178,9 +178,7 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
         html_rel = entry.get("html")
         has_html = bool(html_rel) and (layout.out_dir / html_rel).exists()
         link = f'<a href="{html.escape(html_rel)}">{html.escape(name)}</a>' if has_html else html.escape(name)
-        if status != "ok":
-            error = entry.get("error", {})
-            link += f' <span class="failed">FAILED: {html.escape(str(error.get("ename", "")))}</span>'
+XX
             if has_html:
                 link += ' <span class="meta">(showing the last good report)</span>'
         rows.append(

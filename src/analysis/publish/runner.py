@@ -1,46 +1,63 @@
 """Report runner: execute the notebooks listed in notebooks/params.yaml and render them to HTML.
 
 `python -m analysis.publish [--force]` (what `make reports` calls) does, for every run in the params
-file (a notebook plus a named parameter set):
+file (a notebook plus a named parameter set, optionally `needs:` other runs whose records it reads):
 
-1. decide whether the run is up to date: its notebook, its parameters, the `analysis` package and the
-   processed data are hashed, and a run whose hashes match the manifest (and whose outputs exist)
-   is skipped. Only the standard library is imported up to this point, so a no-change build is quick;
-2. execute the stale runs with papermill into reports/executed/NAME.ipynb, two at a time (one per
-   core), printing one progress line per run with its elapsed time;
-3. render each executed notebook with nbconvert into reports/html/NAME.html: code hidden behind a
+0. check the output folder is writable (a read-only checkout whose reports are up to date succeeds,
+   anything else stops with one line saying so) and take the lock `<out>/.build.lock`, so that two
+   builds of the same folder run one after the other (the second says it is waiting);
+1. decide whether the run is up to date: its notebook, its parameters, the `analysis` package, the
+   processed data and the record files of the runs it needs are hashed, and a run whose hashes match
+   the manifest (and whose outputs exist) is skipped. Only the standard library is imported up to this
+   point, so a no-change build is quick. A run that needs another waits until that one has finished in
+   this build, and is then judged on the record as it is now;
+2. check the parameters of every run that may execute against the types in its notebook's
+   `parameters` cell (`n: int = 3`): a wrong type or an unknown name stops the build before anything
+   executes;
+3. execute the stale runs with papermill into reports/executed/NAME.ipynb, two at a time (one per
+   core), each as soon as the runs it needs have finished, printing one progress line per run with
+   its elapsed time;
+4. render each executed notebook with nbconvert into reports/html/NAME.html: code hidden behind a
    "Show code" button, the parameters at the top, a table of contents, figures embedded, and no
    script or stylesheet fetched from the network (the page opens offline);
-4. write reports/manifest.json and reports/index.html listing every report with its parameters,
-   run time, processed-data checksum, git commit and key package versions.
+5. write reports/manifest.json and reports/index.html listing every report with its parameters,
+   run time, processed-data checksum, git commit and key package versions -- only when their content
+   changes (a build that executed nothing keeps the previous `built_at`), and remove the outputs of
+   runs that the previous manifest listed but the params file no longer does.
 
 A notebook that raises stops the build: the failing notebook, cell and error are printed, the partial
 notebook is kept as reports/executed/NAME.FAILED.ipynb, the previous good HTML is left untouched
-(HTML is written to a temporary file and renamed only on success) and the exit status is 1.
+(HTML is written to a temporary file and renamed only on success) and the exit status is 1. Runs that
+need the failed one (directly or not) are skipped, with status "skipped" and the reason in the
+manifest; the other runs not yet started are not run.
 
 Notebooks call `record(key, value)` to leave key numbers in a JSON sidecar beside the executed
 notebook (the runner passes its path in the ANALYSIS_RECORD_PATH environment variable); those
-values are copied into the manifest, and tests assert on them.
+values are copied into the manifest, and tests assert on them. A run that `needs:` another reads its
+sidecar, reports/executed/NEED.record.json (the folder of ANALYSIS_RECORD_PATH).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
-import html
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.checksums import data_checksum, sha256_of, tree_checksum
+from analysis.checksums import sha256_of, tree_checksum
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS, ROOT
 from analysis.publish.html import render_html, write_atomic, write_index
 from analysis.publish.records import RECORD_ENV, Layout, _jsonable, package_versions
@@ -51,6 +68,18 @@ DEFAULT_PARAMS_FILE: Path = NOTEBOOKS / "params.yaml"
 #: The analysis package (its hash decides whether a run is stale).
 PACKAGE_DIR: Path = Path(__file__).resolve().parents[1]
 MANIFEST_VERSION = 1
+#: Lock file (in the output folder) that keeps two builds of one folder from running at once.
+LOCK_NAME = ".build.lock"
+#: The files a run leaves in executed/ besides html/NAME.html: NAME plus one of these.
+RUN_FILE_SUFFIXES: tuple[str, ...] = (".ipynb", ".record.json", ".log", ".FAILED.ipynb", ".FAILED.record.json")
+
+
+class ParamsError(ValueError):
+    """A params file that cannot be run as written (the message says what to change)."""
+
+
+class NotebookNotFoundError(ParamsError, FileNotFoundError):
+    """A run names a notebook that does not exist."""
 
 # ---------------------------------------------------------------------------------------------
 # Content hashes
@@ -91,6 +120,7 @@ class Run:
     notebook: Path
     parameter_set: str
     parameters: dict[str, Any]
+    needs: tuple[str, ...] = ()  # names of the runs whose record files this one reads
 
 
 def load_runs(params_file: Path = DEFAULT_PARAMS_FILE) -> list[Run]:
@@ -102,6 +132,10 @@ def load_runs(params_file: Path = DEFAULT_PARAMS_FILE) -> list[Run]:
           - notebook: 00_data_overview.ipynb
             set: default
             parameters: {}
+          - notebook: 02_trends.ipynb
+            needs: [00_data_overview]     # run names whose reports/executed/NAME.record.json it reads
+
+    A `needs:` name that is not a run in the file, or needs that form a cycle, is a ParamsError.
     """
     import yaml
 
@@ -110,34 +144,88 @@ def load_runs(params_file: Path = DEFAULT_PARAMS_FILE) -> list[Run]:
     runs: list[Run] = []
     for i, entry in enumerate(spec.get("runs", [])):
         if "notebook" not in entry:
-            raise ValueError(f"{params_file}: run {i} has no 'notebook'")
+            raise ParamsError(f"{params_file}: run {i} has no 'notebook'")
         notebook = (params_file.parent / entry["notebook"]).resolve()
         if not notebook.exists():
-            raise FileNotFoundError(f"{params_file}: run {i}: notebook {notebook} does not exist")
+            raise NotebookNotFoundError(f"{params_file}: run {i}: notebook {notebook} does not exist")
         parameter_set = str(entry.get("set", "default"))
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", parameter_set):
-            raise ValueError(f"{params_file}: run {i}: set name {parameter_set!r} must be letters, digits, _ . -")
+            raise ParamsError(f"{params_file}: run {i}: set name {parameter_set!r} must be letters, digits, _ . -")
         name = notebook.stem if parameter_set == "default" else f"{notebook.stem}--{parameter_set}"
         parameters = dict(entry.get("parameters") or {})
-        runs.append(Run(name=name, notebook=notebook, parameter_set=parameter_set, parameters=parameters))
+        needs = entry.get("needs") or []
+        if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+            raise ParamsError(
+                f"{params_file}: run {name}: needs: must be a list of run names, e.g. needs: [00_data_overview],"
+                f" found {needs!r}"
+            )
+        runs.append(Run(name=name, notebook=notebook, parameter_set=parameter_set, parameters=parameters,
+                        needs=tuple(dict.fromkeys(needs))))
     names = [r.name for r in runs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"{params_file}: runs repeated (same notebook and set): {duplicates}")
+        raise ParamsError(f"{params_file}: runs repeated (same notebook and set): {duplicates}")
+    for run in runs:
+        unknown = [n for n in run.needs if n not in names]
+        if unknown:
+            raise ParamsError(
+                f"{params_file}: run {run.name} needs {', '.join(unknown)}, which is not a run in this file;"
+                f" needs: names runs as NOTEBOOK_STEM, or NOTEBOOK_STEM--SET for a set other than default"
+                f" (the runs are: {', '.join(names)})"
+            )
+    dependency_order(runs, params_file)  # raises on a cycle
     return runs
 
 
-def run_hashes(run: Run, package_hash: str, data_hash: str) -> dict[str, str]:
-    """The content hashes that decide whether a run must execute again."""
-    return {
+def dependency_order(runs: list[Run], params_file: Path | str = "params file") -> list[Run]:
+    """The runs with every run after the runs it needs (otherwise in listed order); a cycle is a ParamsError."""
+    by_name = {r.name: r for r in runs}
+    order: list[Run] = []
+    state: dict[str, str] = {}  # "visiting" while its needs are being placed, then "placed"
+
+    def place(run: Run, path: list[str]) -> None:
+        if state.get(run.name) == "placed":
+            return
+        if state.get(run.name) == "visiting":
+            cycle = path[path.index(run.name):] + [run.name]
+            raise ParamsError(
+                f"{params_file}: runs {' -> '.join(cycle)} form a cycle in needs:;"
+                " a run can only need runs that do not need it back: remove one of these needs"
+            )
+        state[run.name] = "visiting"
+        for need in run.needs:
+            place(by_name[need], path + [run.name])
+        state[run.name] = "placed"
+        order.append(run)
+
+    for run in runs:
+        place(run, [])
+    return order
+
+
+def need_record_hashes(run: Run, layout: Layout) -> dict[str, str]:
+    """SHA-256 of the record file of each run `run` needs, as it is on disk now ("no record" if none)."""
+    hashes: dict[str, str] = {}
+    for need in run.needs:
+        path = layout.record_file(need)
+        hashes[need] = sha256_of(path) if path.exists() else "no record"
+    return hashes
+
+
+def run_hashes(run: Run, package_hash: str, data_hash: str, needs: dict[str, str] | None = None) -> dict[str, Any]:
+    """The content hashes that decide whether a run must execute again (`needs`: see need_record_hashes)."""
+    hashes: dict[str, Any] = {
         "notebook": sha256_of(run.notebook),
         "parameters": parameters_hash(run.parameters),
         "package": package_hash,
         "data": data_hash,
     }
+    if run.needs:
+        hashes["needs"] = dict(needs or {})
+    return hashes
 
 
-def is_up_to_date(run: Run, hashes: dict[str, str], previous: dict[str, Any] | None, layout: Layout) -> bool:
+def is_up_to_date(run: Run, hashes: dict[str, Any], previous: dict[str, Any] | None, layout: Layout) -> bool:
     """True when the last build ran this exactly, succeeded, and its outputs are still on disk."""
     return bool(
         previous
@@ -148,6 +236,57 @@ def is_up_to_date(run: Run, hashes: dict[str, str], previous: dict[str, Any] | N
     )
 
 
+#: Checks for the types papermill infers from a parameters cell (`n: int = 3`); others are not checked.
+_TYPE_CHECKS: dict[str, Any] = {
+    "bool": lambda v: isinstance(v, bool),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "str": lambda v: isinstance(v, str),
+    "list": lambda v: isinstance(v, list),
+    "dict": lambda v: isinstance(v, dict),
+}
+_TYPE_HINTS: dict[str, str] = {
+    "bool": "write true or false, without quotes",
+    "int": "write a whole number, without quotes",
+    "float": "write a number, without quotes",
+    "str": 'quote it, e.g. "2018-03-31"',
+    "list": "write a YAML list, e.g. [a, b]",
+    "dict": "write a YAML mapping, e.g. {a: 1}",
+}
+
+
+def check_parameters(runs: list[Run], params_file: Path | str) -> None:
+    """Check each run's parameters against the names and types of its notebook's `parameters` cell.
+
+    Raises one ParamsError listing every parameter that is unknown to the notebook or of the wrong
+    type (a bool given as "no" or 1, an int given as "3"; an int is accepted for a float).
+    """
+    import papermill
+
+    declared: dict[Path, dict[str, Any]] = {}
+    problems: list[str] = []
+    for run in runs:
+        if run.notebook not in declared:
+            declared[run.notebook] = papermill.inspect_notebook(str(run.notebook))
+        cell = declared[run.notebook]
+        for name, value in run.parameters.items():
+            if name not in cell:
+                problems.append(
+                    f"{params_file}: run {run.name}: parameter {name!r} is not in the parameters cell of"
+                    f" {run.notebook.name} (expected one of: {', '.join(cell) or 'none'}), found {name}: {value!r};"
+                    " correct the name or remove it"
+                )
+                continue
+            expected = str(cell[name].get("inferred_type_name"))
+            check = _TYPE_CHECKS.get(expected)
+            if check is not None and not check(value):
+                problems.append(
+                    f"{params_file}: run {run.name}: parameter {name!r} expects {expected}"
+                    f" (`{name}: {expected}` in {run.notebook.name}), found {type(value).__name__} {value!r};"
+                    f" {_TYPE_HINTS[expected]}"
+                )
+    if problems:
+        raise ParamsError("\n".join(problems))
 # ---------------------------------------------------------------------------------------------
 # Executing and rendering one run (in a worker process; heavy imports happen here only)
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +325,9 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     notebook = Path(job["notebook"])
     layout.executed.mkdir(parents=True, exist_ok=True)
     layout.html.mkdir(parents=True, exist_ok=True)
-    partial = layout.executed / f"{name}.running.ipynb"
-    record_partial = layout.executed / f"{name}.running.record.json"
+    # Temporary names carry the worker's process id: they cannot clash with another build's.
+    partial = layout.executed / f"{name}.running.{os.getpid()}.ipynb"
+    record_partial = layout.executed / f"{name}.running.{os.getpid()}.record.json"
     for stale in (partial, record_partial):
         stale.unlink(missing_ok=True)
     result: dict[str, Any] = {"name": name, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
@@ -272,27 +412,168 @@ def read_manifest(layout: Layout) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The output folder: writable?, the lock, writing only what changed, removing dropped runs
+# ---------------------------------------------------------------------------------------------
+
+
+def _write_probe(folder: Path) -> bool:
+    """True when a file can actually be created (and removed) in `folder`: the permission bits do
+    not bind root, but a read-only mount does."""
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(handle)
+    os.unlink(probe)
+    return True
+
+
+def unwritable_folder(out_dir: Path) -> Path | None:
+    """The first folder a build of `out_dir` would need to write in but cannot, or None.
+
+    That is `out_dir` and its executed/ and html/ folders where they exist, or the nearest existing
+    parent when `out_dir` does not exist yet.
+    """
+    out_dir = Path(out_dir).absolute()
+    if not out_dir.exists():
+        parent = out_dir.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        folders = [parent]
+    else:
+        layout = Layout(out_dir)
+        folders = [out_dir] + [f for f in (layout.executed, layout.html) if f.exists()]
+    for folder in folders:
+        if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK) and _write_probe(folder)):
+            return folder
+    return None
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[Path]:
+    """Hold the exclusive lock `out_dir/.build.lock` (fcntl.flock) for the duration of a build.
+
+    If another build holds it, say so on stderr (one line) and wait for it. In a folder where the
+    lock file cannot be created the build goes on unlocked (it can then only succeed by writing nothing).
+    """
+    out_dir = Path(out_dir)
+    path = out_dir / LOCK_NAME
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")
+    except OSError:
+        try:
+            handle = open(path, "rb")  # flock needs no write access
+        except OSError:
+            yield path
+            return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"another report build is running (lock {path}); waiting for it...", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class _StagedIndex(Layout):
+    """A layout whose index.html is a staging file, so that an unchanged index is not rewritten."""
+
+    staged_index: Path = Path("index.html")
+
+    @property
+    def index(self) -> Path:
+        return self.staged_index
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` (atomically) unless the file already holds exactly that; True if written."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(path, text)
+    return True
+
+
+def write_index_if_changed(manifest: dict[str, Any], layout: Layout) -> bool:
+    """Write index.html for `manifest` unless the page on disk is already exactly that; True if written."""
+    staged = layout.out_dir / f".index.{os.getpid()}.html"
+    try:
+        write_index(manifest, _StagedIndex(layout.out_dir, staged_index=staged))
+        if layout.index.exists() and layout.index.read_bytes() == staged.read_bytes():
+            return False
+        os.replace(staged, layout.index)
+        return True
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def run_files(name: str, layout: Layout) -> list[Path]:
+    """Every output file of the run `name`: executed/NAME{.ipynb,.record.json,.log,.FAILED...} and html/NAME.html."""
+    return [layout.executed / f"{name}{suffix}" for suffix in RUN_FILE_SUFFIXES] + [layout.html_file(name)]
+
+
+def remove_dropped_runs(previous: dict[str, Any], runs: list[Run], layout: Layout) -> list[str]:
+    """Delete the output files of runs the previous manifest listed but `runs` no longer holds.
+
+    Only files named after such a run (see run_files) go; anything else in the folders stays.
+    Returns the names of the runs whose files were removed.
+    """
+    current = {r.name for r in runs}
+    keep = {path for name in current for path in run_files(name, layout)}
+    removed: list[str] = []
+    for name in previous.get("runs", {}):
+        if name in current or not name or "/" in name or "\\" in name or name in (".", ".."):
+            continue
+        gone = [path for path in run_files(name, layout) if path not in keep and path.is_file()]
+        for path in gone:
+            path.unlink()
+        if gone:
+            removed.append(name)
+    return removed
+
+
+def _clear_temporary_files(layout: Layout, runs: list[Run]) -> None:
+    """Remove the temporary files of builds that died (NAME.running.PID.ipynb and the like; only
+    called while holding the build lock), never the outputs of a run in `runs`."""
+    if not layout.executed.is_dir():
+        return
+    keep = {path for run in runs for path in run_files(run.name, layout)}
+    for path in layout.executed.glob("*.running.*"):
+        if re.fullmatch(r".+\.running\.\d+\.(ipynb|record\.json)(\.tmp)?", path.name) and path not in keep and path.is_file():
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
 # The build
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class BuildResult:
-    """What a build did: names of runs executed, skipped and failed, and the manifest written."""
+    """What a build did: names of runs executed, skipped as unchanged, failed, not run because the
+    build stopped, and blocked (not run because a run they need failed: name -> reason, status
+    "skipped" in the manifest); and the manifest written."""
 
     executed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
+    blocked: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.blocked
 
 
-def _progress(i: int, total: int, name: str, status: str, elapsed: float) -> None:
-    print(f"[{i}/{total}] {name:<40} {status:<10} {elapsed:7.1f} s", flush=True)
+def _progress(i: int, total: int, name: str, status: str, elapsed: float | None, note: str = "") -> None:
+    line = f"[{i}/{total}] {name:<40} {status:<10} {elapsed or 0.0:7.1f} s"
+    print(line + (f"  ({note})" if note else ""), flush=True)
 
 
 def failure_message(name: str, error: dict[str, Any]) -> str:
@@ -311,6 +592,28 @@ def failure_message(name: str, error: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def reports_up_to_date(
+    params_file: Path = DEFAULT_PARAMS_FILE,
+    out_dir: Path = REPORTS,
+    data_dir: Path = DATA_PROCESSED,
+    package_dir: Path = PACKAGE_DIR,
+) -> bool:
+    """True when a build would execute nothing and remove nothing: every run listed is up to date
+    (needs included) and the manifest lists exactly these runs. Reads only; for read-only checkouts."""
+    layout = Layout(Path(out_dir))
+    runs = load_runs(Path(params_file))
+    previous = read_manifest(layout)
+    if set(previous["runs"]) != {r.name for r in runs}:
+        return False
+    package_hash = tree_checksum(Path(package_dir))
+    data_hash = tree_checksum(Path(data_dir))
+    return all(
+        is_up_to_date(run, run_hashes(run, package_hash, data_hash, need_record_hashes(run, layout)),
+                      previous["runs"].get(run.name), layout)
+        for run in runs
+    )
+
+
 def run_reports(
     params_file: Path = DEFAULT_PARAMS_FILE,
     out_dir: Path = REPORTS,
@@ -319,13 +622,25 @@ def run_reports(
     force: bool = False,
     jobs: int | None = None,
 ) -> BuildResult:
-    """Execute and render every stale run listed in `params_file`; write manifest and index."""
-    t0 = time.time()
-    layout = Layout(Path(out_dir))
+    """Execute and render every stale run listed in `params_file`, each after the runs it needs;
+    write manifest and index where they change. Holds the build lock of `out_dir` throughout.
+
+    Raises ParamsError (before executing anything) for a params file that cannot run as written.
+    """
     runs = load_runs(Path(params_file))
+    with build_lock(Path(out_dir)):
+        return _build(runs, Path(params_file), Layout(Path(out_dir)), Path(data_dir), Path(package_dir), force, jobs)
+
+
+def _build(
+    runs: list[Run], params_file: Path, layout: Layout, data_dir: Path, package_dir: Path, force: bool, jobs: int | None,
+) -> BuildResult:
+    """The build proper (see run_reports), run under the build lock."""
+    t0 = time.time()
+    _clear_temporary_files(layout, runs)
     previous = read_manifest(layout)
-    package_hash = tree_checksum(Path(package_dir))
-    data_hash = tree_checksum(Path(data_dir))
+    package_hash = tree_checksum(package_dir)
+    data_hash = tree_checksum(data_dir)
     commit = git_commit()
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
@@ -334,40 +649,84 @@ def run_reports(
         "data_checksum": data_hash,
         "package_checksum": package_hash,
         "packages": package_versions(),
-        "params_file": _relative(Path(params_file).resolve(), layout.out_dir.resolve()),
+        "params_file": _relative(params_file.resolve(), layout.out_dir.resolve()),
         "runs": {},
     }
     result = BuildResult(manifest=manifest)
     total = len(runs)
-    todo: list[tuple[Run, dict[str, str]]] = []
-    done = 0
-    for run in runs:
-        hashes = run_hashes(run, package_hash, data_hash)
-        old = previous["runs"].get(run.name)
-        if not force and is_up_to_date(run, hashes, old, layout):
-            manifest["runs"][run.name] = old | {"executed_this_build": False}
-            result.skipped.append(run.name)
-            done += 1
-            _progress(done, total, run.name, "unchanged", 0.0)
-        else:
-            todo.append((run, hashes))
-            if old:  # keep the last good entry until this run replaces it
-                manifest["runs"][run.name] = old | {"executed_this_build": False}
+    order = dependency_order(runs, params_file)
+    by_name = {r.name: r for r in runs}
+    for run in runs:  # keep the last entry of every run until this build replaces it
+        if previous["runs"].get(run.name):
+            manifest["runs"][run.name] = previous["runs"][run.name] | {"executed_this_build": False}
 
+    # state: "unchanged" | "queued" | "running" | "ok" | "failed" | "blocked" | "not_run"; none yet = waiting
+    state: dict[str, str] = {}
+    hashes_of: dict[str, dict[str, Any]] = {}
+    queue: list[Run] = []
+    counter = {"done": 0}
+
+    def settle(final: bool = False) -> None:
+        """Decide every waiting run whose needs are all decided (in dependency order, so one pass does).
+
+        With `final`, the build is over: a run still queued or waiting is not run.
+        """
+        for run in order:
+            if run.name in state and not (final and state[run.name] == "queued"):
+                continue
+            if final and state.get(run.name) == "queued":
+                state[run.name] = "not_run"
+                continue
+            needs = [state.get(n) for n in run.needs]
+            bad = next((n for n in run.needs if state.get(n) in ("failed", "blocked")), None)
+            if bad is not None:
+                why = "failed" if state[bad] == "failed" else result.blocked[bad]
+                reason = f"needs {bad}, which {why}"
+                state[run.name] = "blocked"
+                result.blocked[run.name] = reason
+                manifest["runs"][run.name] = manifest["runs"].get(run.name, {}) | {
+                    "notebook": _relative(run.notebook, ROOT), "parameter_set": run.parameter_set,
+                    "parameters": run.parameters, "status": "skipped", "reason": reason, "executed_this_build": False,
+                }
+                counter["done"] += 1
+                _progress(counter["done"], total, run.name, "skipped", 0.0, reason)
+            elif any(s not in ("unchanged", "ok") for s in needs):
+                if final:
+                    state[run.name] = "not_run"
+            else:
+                hashes = run_hashes(run, package_hash, data_hash, need_record_hashes(run, layout))
+                hashes_of[run.name] = hashes
+                old = previous["runs"].get(run.name)
+                if not force and is_up_to_date(run, hashes, old, layout):
+                    state[run.name] = "unchanged"
+                    manifest["runs"][run.name] = old | {"executed_this_build": False}
+                    result.skipped.append(run.name)
+                    counter["done"] += 1
+                    _progress(counter["done"], total, run.name, "unchanged", 0.0)
+                elif final:
+                    state[run.name] = "not_run"
+                else:
+                    state[run.name] = "queued"
+                    queue.append(run)
+
+    settle()
+    may_execute = [r for r in runs if state.get(r.name) in (None, "queued")]
     failures: list[tuple[str, dict[str, Any]]] = []
-    if todo:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    if may_execute:
+        check_parameters(may_execute, params_file)  # before anything executes
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(may_execute)))
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: dict[Future, tuple[Run, dict[str, str]]] = {}
-            queue = list(todo)
+            pending: dict[Future, Run] = {}
             stop = False
-            # Submit no more runs than there are workers, so that a failure can stop the rest.
-            while pending or (queue and not stop):
+            # Submit no more runs than there are workers, so that a failure can stop the rest; a run
+            # is queued only once every run it needs has finished ok (or was unchanged).
+            while True:
                 while queue and not stop and len(pending) < workers:
-                    run, hashes = queue.pop(0)
+                    run = queue.pop(0)
+                    state[run.name] = "running"
                     job = {
                         "name": run.name, "notebook": str(run.notebook), "parameters": run.parameters,
                         "out_dir": str(layout.out_dir),
@@ -376,10 +735,13 @@ def run_reports(
                             "parameter_set": run.parameter_set, "data_checksum": data_hash, "git_commit": commit,
                         },
                     }
-                    pending[pool.submit(execute_run, job)] = (run, hashes)
+                    pending[pool.submit(execute_run, job)] = run
+                if not pending:
+                    break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    run, hashes = pending.pop(future)
+                    run = pending.pop(future)
+                    hashes = hashes_of[run.name]
                     try:
                         outcome = future.result()
                     except Exception as error:  # the worker process itself died
@@ -389,8 +751,8 @@ def run_reports(
                                       "cell_source": "", "ename": type(error).__name__, "evalue": str(error),
                                       "partial_notebook": None},
                         }
-                    done += 1
-                    _progress(done, total, run.name, outcome["status"], outcome.get("elapsed_s", 0.0))
+                    counter["done"] += 1
+                    _progress(counter["done"], total, run.name, outcome["status"], outcome.get("elapsed_s"))
                     entry = {
                         "notebook": _relative(run.notebook, ROOT), "parameter_set": run.parameter_set,
                         "parameters": run.parameters,
@@ -398,6 +760,8 @@ def run_reports(
                         "hashes": hashes, "run_at": outcome["started"], "elapsed_s": outcome.get("elapsed_s"),
                         "git_commit": commit, "data_checksum": data_hash, "executed_this_build": True,
                     }
+                    if run.needs:
+                        entry["needs"] = list(run.needs)
                     if outcome["status"] == "ok":
                         entry |= {
                             "status": "ok",
@@ -407,6 +771,7 @@ def run_reports(
                             "records": outcome.get("records", {}),
                         }
                         manifest["runs"][run.name] = entry
+                        state[run.name] = "ok"
                         result.executed.append(run.name)
                     else:
                         old = manifest["runs"].get(run.name, {})
@@ -415,28 +780,41 @@ def run_reports(
                             "parameters": run.parameters, "status": "failed", "error": outcome["error"],
                             "failed_at": outcome["started"], "executed_this_build": True,
                         }
+                        state[run.name] = "failed"
                         result.failed.append(run.name)
                         failures.append((run.name, outcome["error"]))
                         stop = True
-        for run, _ in todo:
-            if run.name not in result.executed + result.failed + result.not_run:
-                result.not_run.append(run.name)
+                settle()  # runs whose needs have now finished: unchanged, queued, or skipped
+    settle(final=True)
+    result.not_run = [r.name for r in runs if state.get(r.name) == "not_run"]
+    result.removed = remove_dropped_runs(previous, runs, layout)
 
     # Keep the listed order of runs in the manifest and index.
     manifest["runs"] = {r.name: manifest["runs"][r.name] for r in runs if r.name in manifest["runs"]}
     manifest["elapsed_s"] = round(time.time() - t0, 2)
+    if (not result.executed and not result.failed and not result.blocked
+            and set(previous["runs"]) == set(by_name) and "built_at" in previous):
+        # Nothing was built: the reports are those of the last build, and so are its time stamps.
+        manifest["built_at"] = previous["built_at"]
+        manifest["elapsed_s"] = previous.get("elapsed_s", manifest["elapsed_s"])
     manifest["executed"] = result.executed
     manifest["skipped"] = result.skipped
     manifest["failed"] = result.failed
-    write_atomic(layout.manifest, json.dumps(manifest, indent=2, default=str))
-    write_index(manifest, layout)
+    manifest["blocked"] = result.blocked
+    write_if_changed(layout.manifest, json.dumps(manifest, indent=2, default=str))
+    write_index_if_changed(manifest, layout)
+    if result.removed:
+        print(f"removed the outputs of runs no longer in {params_file}: {', '.join(result.removed)}", flush=True)
     for name, error in failures:
         print(failure_message(name, error), file=sys.stderr, flush=True)
+    for name, reason in result.blocked.items():
+        print(f"skipped {name}: {reason}", file=sys.stderr, flush=True)
     if result.not_run:
         print(f"not run because the build stopped: {', '.join(result.not_run)}", file=sys.stderr, flush=True)
     print(
         f"reports: {len(result.executed)} executed, {len(result.skipped)} unchanged, {len(result.failed)} failed"
-        f" in {time.time() - t0:.1f} s -> {_relative(layout.index, Path.cwd())}",
+        + (f", {len(result.blocked)} skipped (a run they need failed)" if result.blocked else "")
+        + f" in {time.time() - t0:.1f} s -> {_relative(layout.index, Path.cwd())}",
         flush=True,
     )
     return result
@@ -452,7 +830,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=PACKAGE_DIR, help="code folder whose changes rerun everything")
     parser.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
     args = parser.parse_args(argv)
-    result = run_reports(args.params, args.out, args.data, args.package, force=args.force, jobs=args.jobs)
+    try:
+        blocked = unwritable_folder(args.out)
+        if blocked is not None:
+            if not args.force and reports_up_to_date(args.params, args.out, args.data, args.package):
+                print(f"reports: up to date in {args.out} (read-only: nothing to write)", flush=True)
+                return 0
+            print(
+                f"ERROR: {blocked} is not writable: the report build writes executed notebooks, HTML and the"
+                " manifest there; use a writable clone", file=sys.stderr, flush=True,
+            )
+            return 1
+        result = run_reports(args.params, args.out, args.data, args.package, force=args.force, jobs=args.jobs)
+    except ParamsError as error:
+        print(f"ERROR: {error}", file=sys.stderr, flush=True)
+        return 1
     return 0 if result.ok else 1
 
 
