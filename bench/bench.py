@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from analysis import paths
-from analysis.build.tables import parse_all
 from analysis.build.pdf_text import read_reports
+from analysis.build.tables import parse_all
 
 
 def time_extraction(report_dir: Path) -> tuple[float, int, int]:
@@ -47,7 +47,9 @@ def time_command(args: list[str]) -> float:
 def main() -> int:
     report_dir = paths.DATA_RAW / "ofsted" / "reports"
     seconds, reports, pages = time_extraction(report_dir)
-    print(f"extraction (pypdfium2, 2 processes, with parsing): {reports} reports, {pages} pages in {seconds:.2f} s (target <= 10 s)")
+    print(
+        f"extraction (pypdfium2, 2 processes, with parsing): {reports} reports, {pages} pages in {seconds:.2f} s (target <= 10 s)"
+    )
     if "--skip-pypdf" not in sys.argv:
         plain, plain_pages = time_pypdf(report_dir)
         print(f"plain pypdf text of the same files (1 process):   {plain_pages} pages in {plain:.2f} s")

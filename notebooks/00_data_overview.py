@@ -70,22 +70,36 @@ if as_at:
     record("n_in_force_estimated_dates", int(inspections["published_estimated"].sum()))
 
 span = overview.inspection_year(inspections_all).groupby(inspections_all["framework"]).agg(["min", "max"])
-display(Markdown("In the dataset: " + "; ".join(
-    f"**{fw}** inspections from {span.loc[fw, 'min']} to {span.loc[fw, 'max']}" for fw in FRAMEWORKS if fw in span.index
-) + "."))
+display(
+    Markdown(
+        "In the dataset: "
+        + "; ".join(
+            f"**{fw}** inspections from {span.loc[fw, 'min']} to {span.loc[fw, 'max']}"
+            for fw in FRAMEWORKS
+            if fw in span.index
+        )
+        + "."
+    )
+)
 
 selection = "every framework" if framework == "all" else f"the {framework} framework"
-display(Markdown(
-    f"This report covers **{selection}**"
-    + ("" if include_secondary else ", leaving out rows known only from secondary sources")
-    + (f", keeping the judgements in force on **{as_at}**: those of each authority's latest graded inspection"
-       f" published by then (a later inspection replaces every grade of the one before, including areas it"
-       f" does not grade); {int(inspections['published_estimated'].sum())} of these inspections have an"
-       f" estimated publication date (end of inspection plus the framework's median lag, as their report"
-       f" gives none)" if as_at else "")
-    + f": **{len(inspections):,} inspections** of **{inspections['la_code'].nunique()} authorities**"
-    f" with **{len(judged):,} judgements** (of {len(inspections_all):,} inspections in the dataset)."
-))
+display(
+    Markdown(
+        f"This report covers **{selection}**"
+        + ("" if include_secondary else ", leaving out rows known only from secondary sources")
+        + (
+            f", keeping the judgements in force on **{as_at}**: those of each authority's latest graded inspection"
+            f" published by then (a later inspection replaces every grade of the one before, including areas it"
+            f" does not grade); {int(inspections['published_estimated'].sum())} of these inspections have an"
+            f" estimated publication date (end of inspection plus the framework's median lag, as their report"
+            f" gives none)"
+            if as_at
+            else ""
+        )
+        + f": **{len(inspections):,} inspections** of **{inspections['la_code'].nunique()} authorities**"
+        f" with **{len(judged):,} judgements** (of {len(inspections_all):,} inspections in the dataset)."
+    )
+)
 
 # %% [markdown]
 # ## Inspections per framework and year
@@ -102,8 +116,15 @@ if inspections.empty:
 else:
     fig, ax = plt.subplots(figsize=(10, 4))
     sns.histplot(
-        inspections, x="year", hue="framework", multiple="stack", discrete=True, shrink=0.85,
-        hue_order=[f for f in FRAMEWORKS if f in per_year.columns], palette=FRAMEWORK_COLOURS, ax=ax,
+        inspections,
+        x="year",
+        hue="framework",
+        multiple="stack",
+        discrete=True,
+        shrink=0.85,
+        hue_order=[f for f in FRAMEWORKS if f in per_year.columns],
+        palette=FRAMEWORK_COLOURS,
+        ax=ax,
     )
     ax.set(xlabel="Year of inspection", ylabel="Inspections", title="Inspections per framework and year")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
@@ -129,9 +150,19 @@ if headline.empty:
 else:
     frameworks_present = [f for f in FRAMEWORKS if f in set(headline["framework"])]
     grid = sns.displot(
-        headline, x="year", hue="grade", col="framework", col_order=frameworks_present,
-        hue_order=grade_order, palette=GRADE_COLOURS, multiple="fill", discrete=True, shrink=0.85,
-        facet_kws={"sharex": False}, height=3.6, aspect=1.0,
+        headline,
+        x="year",
+        hue="grade",
+        col="framework",
+        col_order=frameworks_present,
+        hue_order=grade_order,
+        palette=GRADE_COLOURS,
+        multiple="fill",
+        discrete=True,
+        shrink=0.85,
+        facet_kws={"sharex": False},
+        height=3.6,
+        aspect=1.0,
     )
     grid.set_axis_labels("Year of inspection", "Share of inspections")
     grid.set_titles("{col_name}")
@@ -159,8 +190,14 @@ if not mix.empty:
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(area_order) + 1.2))
     sns.histplot(
         judged.assign(area=pd.Categorical(judged["area"], categories=area_order, ordered=True)),
-        y="area", hue="grade", hue_order=hue_order, palette=GRADE_COLOURS, multiple="fill",
-        discrete=True, shrink=0.8, ax=ax,
+        y="area",
+        hue="grade",
+        hue_order=hue_order,
+        palette=GRADE_COLOURS,
+        multiple="fill",
+        discrete=True,
+        shrink=0.8,
+        ax=ax,
     )
     ax.set(xlabel="Share of judgements", ylabel="", title="Grades per judgement area")
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
@@ -178,14 +215,23 @@ if not mix.empty:
 
 # %%
 sif_facts = validation.get("sif", {})
-display(Markdown(
-    f"Authorities inspected under SIF: **{sif_facts.get('authorities_in_sif_era', SIF_ERA_AUTHORITIES)}**;"
-    f" without their SIF report in the collection: **{len(sif_facts.get('sif_era_authorities_without_report', []))}**"
-    f" (known from a secondary source: **{len(sif_facts.get('covered_by_secondary_source', []))}**)."
-))
-cover = overview.coverage(select_inspections(inspections_all, framework, include_secondary), validation, as_at, inspections_all)
-record("coverage", {check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
-                           for check, r in cover.iterrows()})
+display(
+    Markdown(
+        f"Authorities inspected under SIF: **{sif_facts.get('authorities_in_sif_era', SIF_ERA_AUTHORITIES)}**;"
+        f" without their SIF report in the collection: **{len(sif_facts.get('sif_era_authorities_without_report', []))}**"
+        f" (known from a secondary source: **{len(sif_facts.get('covered_by_secondary_source', []))}**)."
+    )
+)
+cover = overview.coverage(
+    select_inspections(inspections_all, framework, include_secondary), validation, as_at, inspections_all
+)
+record(
+    "coverage",
+    {
+        check: {"in_dataset": int(r["in_dataset"]), "official": None if pd.isna(r["official"]) else int(r["official"])}
+        for check, r in cover.iterrows()
+    },
+)
 display(cover)
 
 # %% [markdown]
@@ -215,7 +261,7 @@ else:
     summary_lines = [
         f"- Report files: {files.get('report_files', '?')}, parsed {files.get('parsed', '?')},"
         f" skipped {len(files.get('skipped', []))}, parsed with warnings {len(files.get('with_warnings', []))}.",
-        f"- ILACS parser agreement with the official file: "
+        "- ILACS parser agreement with the official file: "
         + (f"**{overall_agreement:.1%}** of judgements" if overall_agreement is not None else "not computed")
         + f" ({len(ilacs.get('disagreements', []))} disagreements; {ilacs.get('reports_matched_to_official', '?')}"
         f" of {ilacs.get('reports', '?')} ILACS reports matched to an official row).",
@@ -231,25 +277,42 @@ else:
             fw: {
                 "inspections checked": r.get("inspections_checked"),
                 "overall outside key range": len(r.get("overall_outside_key_range", [])),
-                "inadequate key but overall not inadequate": len(r.get("inadequate_key_but_overall_not_inadequate", [])),
+                "inadequate key but overall not inadequate": len(
+                    r.get("inadequate_key_but_overall_not_inadequate", [])
+                ),
                 "leadership inadequate but overall not": len(r.get("leadership_inadequate_overall_not_inadequate", [])),
             }
             for fw, r in validation.get("rules", {}).items()
         }
     )
-    check_lists = ("overall_outside_key_range", "inadequate_key_but_overall_not_inadequate", "leadership_inadequate_overall_not_inadequate")
-    flagged = {fw: sorted(set().union(*(r.get(key, []) for key in check_lists))) for fw, r in validation.get("rules", {}).items()}
+    check_lists = (
+        "overall_outside_key_range",
+        "inadequate_key_but_overall_not_inadequate",
+        "leadership_inadequate_overall_not_inadequate",
+    )
+    flagged = {
+        fw: sorted(set().union(*(r.get(key, []) for key in check_lists)))
+        for fw, r in validation.get("rules", {}).items()
+    }
     rules.loc["inspections flagged (distinct)"] = {fw: len(ids) for fw, ids in flagged.items()}
     record("rule_exceptions", {fw: len(ids) for fw, ids in flagged.items() if fw != "ILACS"})
     record("ilacs_overall_not_inadequate_with_inadequate_key", len(flagged.get("ILACS", [])))
     display(rules.rename_axis("check"))
-    display(Markdown("; ".join(
-        (f"**ILACS**: {len(ids)} inspection(s) flagged by these checks (observations, not exceptions:"
-         " ILACS has no rule forcing the overall grade)" if fw == "ILACS" else
-         f"**{fw}**: {len(ids)} exception(s) to the framework's rules")
-        + (f" ({', '.join(ids)})" if ids else "")
-        for fw, ids in flagged.items()
-    ) + "."))
+    display(
+        Markdown(
+            "; ".join(
+                (
+                    f"**ILACS**: {len(ids)} inspection(s) flagged by these checks (observations, not exceptions:"
+                    " ILACS has no rule forcing the overall grade)"
+                    if fw == "ILACS"
+                    else f"**{fw}**: {len(ids)} exception(s) to the framework's rules"
+                )
+                + (f" ({', '.join(ids)})" if ids else "")
+                for fw, ids in flagged.items()
+            )
+            + "."
+        )
+    )
     gaps = validation.get("known_gaps", {})
     if gaps.get("note"):
         display(Markdown(f"**Known gaps.** {gaps['note']}"))

@@ -32,7 +32,9 @@
 # - **not yet tested**: a hypothesis whose model notebook has not produced a result yet.
 
 # %% tags=["parameters"]
-claims_file: str = "../src/analysis/claims/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
+claims_file: str = (
+    "../src/analysis/claims/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
+)
 include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
 date_basis: str = "published"  # "published" or "inspected": how a figure that does not fix it dates an inspection
 seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)
@@ -80,17 +82,22 @@ record("computed", {f"{e.claim_id}.{e.figure}": claims.format_value(e.computed) 
 record("claim_verdicts", dict(zip(by_claim["claim"], by_claim["verdict"])))
 
 articles = list({e["source"]["article"]: e["source"] for e in entries}.values())
-display(Markdown(
-    f"The {len(articles)} articles the claims come from:\n\n"
-    + "\n".join(f"- *{a['article']}*, {a['outlet']}, {a['date']}" for a in articles)
-))
+display(
+    Markdown(
+        f"The {len(articles)} articles the claims come from:\n\n"
+        + "\n".join(f"- *{a['article']}*, {a['outlet']}, {a['date']}" for a in articles)
+    )
+)
 counts = table["verdict"].value_counts()
-display(Markdown(
-    f"**{len(entries)} claims** ({len(table)} figures) from `{registry_path.name}`, evaluated "
-    f"{'with' if include_secondary else 'without'} the press-sourced rows, dating inspections by "
-    f"**{date_basis}** date where a claim does not say: "
-    + ", ".join(f"**{n}** {v}" for v, n in counts.items()) + "."
-))
+display(
+    Markdown(
+        f"**{len(entries)} claims** ({len(table)} figures) from `{registry_path.name}`, evaluated "
+        f"{'with' if include_secondary else 'without'} the press-sourced rows, dating inspections by "
+        f"**{date_basis}** date where a claim does not say: "
+        + ", ".join(f"**{n}** {v}" for v, n in counts.items())
+        + "."
+    )
+)
 
 # %% [markdown]
 # ## The verdict table
@@ -109,7 +116,9 @@ display(table.set_index(["claim", "figure"]))
 
 # %%
 summary = by_claim.merge(
-    pd.DataFrame([{"claim": e["id"], "kind": e["kind"], "article": e["source"]["article"], "quote": e["quote"]} for e in entries]),
+    pd.DataFrame(
+        [{"claim": e["id"], "kind": e["kind"], "article": e["source"]["article"], "quote": e["quote"]} for e in entries]
+    ),
     on="claim",
 )
 display(summary.set_index("claim")[["kind", "verdict", "figures", "article", "quote"]])
@@ -154,24 +163,39 @@ else:
 # the "moved the goalposts" hypothesis (H01).
 
 # %%
-sif = snapshots.judgements_for(data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis)
+sif = snapshots.judgements_for(
+    data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis
+)
 sif = sif.assign(year=sif["date"].dt.year.astype("Int64")).dropna(subset=["year"])
 mix_by_year = snapshots.grade_mix_by(sif, "year")
 record("sif_mix_by_year", {f"{int(r.year)}|{r.grade}": int(r.count) for r in mix_by_year.itertuples()})
 fig, ax = plt.subplots(figsize=(9, 4))
 sns.histplot(
-    sif.assign(year=sif["year"].astype(int)), x="year", hue="grade", hue_order=GRADE_ORDER, palette=GRADE_COLOURS,
-    multiple="fill", discrete=True, shrink=0.8, ax=ax,
+    sif.assign(year=sif["year"].astype(int)),
+    x="year",
+    hue="grade",
+    hue_order=GRADE_ORDER,
+    palette=GRADE_COLOURS,
+    multiple="fill",
+    discrete=True,
+    shrink=0.8,
+    ax=ax,
 )
 totals = sif.groupby("year").size()
 for year, n in totals.items():
     ax.text(int(year), 1.01, f"n={n}", ha="center", va="bottom", fontsize=9)
-ax.set(xlabel=f"Year {'published' if date_basis == 'published' else 'inspected'}", ylabel="Share of SIF inspections",
-       title="SIF overall effectiveness by year", ylim=(0, 1.08))
+ax.set(
+    xlabel=f"Year {'published' if date_basis == 'published' else 'inspected'}",
+    ylabel="Share of SIF inspections",
+    title="SIF overall effectiveness by year",
+    ylim=(0, 1.08),
+)
 ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
 sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
 plt.show()
-display(mix_by_year.pivot(index="year", columns="grade", values="count").reindex(columns=GRADE_ORDER).assign(total=totals))
+display(
+    mix_by_year.pivot(index="year", columns="grade", values="count").reindex(columns=GRADE_ORDER).assign(total=totals)
+)
 
 # %% [markdown]
 # ## Leadership judgements in force at the date of claim C11
@@ -183,31 +207,52 @@ display(mix_by_year.pivot(index="year", columns="grade", values="count").reindex
 # %%
 dec_2016 = pd.Timestamp(windows["dec_2016"]["as_at"])
 leadership = claims.population(
-    data, "dec_2016", area="leadership", selection="latest", include_secondary=include_secondary, date_basis="published",
+    data,
+    "dec_2016",
+    area="leadership",
+    selection="latest",
+    include_secondary=include_secondary,
+    date_basis="published",
     registry=registry_path,
 )
 computed_mix = snapshots.grade_counts(leadership)
 c11 = next(e for e in entries if e["id"] == "C11")
 published_c11 = {f["name"]: f["published"] for f in c11["figures"]}
 total = int(computed_mix["count"].sum())
-display(Markdown(
-    f"Leadership grades in force on {long_date(dec_2016)}: **{total}** councils with a SIF result published by then "
-    f"(published {c11['source']['date']}, *{c11['source']['article']}*; \"just under half\" requires improvement is drawn at "
-    f"{published_c11['requires_improvement_share']:g}% of the {total} councils computed here)."
-))
+display(
+    Markdown(
+        f"Leadership grades in force on {long_date(dec_2016)}: **{total}** councils with a SIF result published by then "
+        f'(published {c11["source"]["date"]}, *{c11["source"]["article"]}*; "just under half" requires improvement is drawn at '
+        f"{published_c11['requires_improvement_share']:g}% of the {total} councils computed here)."
+    )
+)
 published_counts = {
     "Outstanding": published_c11.get("outstanding"),
     "Good": published_c11.get("good"),
-    "Requires improvement to be good": (published_c11["requires_improvement_share"] / 100 * total) if "requires_improvement_share" in published_c11 else None,
+    "Requires improvement to be good": (published_c11["requires_improvement_share"] / 100 * total)
+    if "requires_improvement_share" in published_c11
+    else None,
     "Inadequate": published_c11.get("inadequate"),
 }
 compare_mix = computed_mix.assign(published=pd.Series(published_counts)).reset_index()
 record("leadership_dec_2016", computed_mix["count"].to_dict())
 fig, ax = plt.subplots(figsize=(8, 3.8))
-sns.barplot(compare_mix, x="grade", y="count", hue="grade", palette=GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax)
-ax.scatter(range(len(GRADE_ORDER)), compare_mix.set_index("grade").loc[GRADE_ORDER, "published"], marker="D", color="black", zorder=3,
-           label=f"published ({c11['source']['date']})")
-ax.set(xlabel="", ylabel="Councils", title=f"SIF leadership grade in force on {long_date(dec_2016, '%b')} ({total} councils)")
+sns.barplot(
+    compare_mix, x="grade", y="count", hue="grade", palette=GRADE_COLOURS, order=GRADE_ORDER, legend=False, ax=ax
+)
+ax.scatter(
+    range(len(GRADE_ORDER)),
+    compare_mix.set_index("grade").loc[GRADE_ORDER, "published"],
+    marker="D",
+    color="black",
+    zorder=3,
+    label=f"published ({c11['source']['date']})",
+)
+ax.set(
+    xlabel="",
+    ylabel="Councils",
+    title=f"SIF leadership grade in force on {long_date(dec_2016, '%b')} ({total} councils)",
+)
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
 ax.legend(loc="upper left")
 plt.show()
@@ -224,23 +269,40 @@ display(compare_mix.set_index("grade"))
 # %%
 ilacs_window, sif_window = windows["ilacs_year_one"], windows["sif_year_one"]
 ilacs_end = pd.Timestamp(ilacs_window["end"])
-ilacs_y1 = claims.population(data, "ilacs_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path)
-sif_y1 = claims.population(data, "sif_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path)
-published_year_one = {(e["id"], f["name"]): f["published"] for e in entries if e["id"] in ("C17", "C19") for f in e["figures"]}
-display(Markdown(
-    f"ILACS year one: each council's first ILACS judgement published from {long_date(ilacs_window['start'])} "
-    f"to {long_date(ilacs_end)}, **{len(ilacs_y1)}** councils (the article: {published_year_one[('C17', 'councils')]}). "
-    f"SIF year one: the SIF results published in {sif_window['year']}, **{len(sif_y1)}** results for "
-    f"{sif_y1['la_code'].nunique()} councils (the article: {published_year_one[('C19', 'sif_councils')]})."
-))
-year_one = pd.concat([
-    snapshots.grade_counts(sif_y1).assign(framework=f"SIF {sif_window['year']} (n={len(sif_y1)})"),
-    snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to {long_date(ilacs_end, '%b')} (n={len(ilacs_y1)})"),
-]).reset_index()
+ilacs_y1 = claims.population(
+    data, "ilacs_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path
+)
+sif_y1 = claims.population(
+    data, "sif_year_one", include_secondary=include_secondary, date_basis="published", registry=registry_path
+)
+published_year_one = {
+    (e["id"], f["name"]): f["published"] for e in entries if e["id"] in ("C17", "C19") for f in e["figures"]
+}
+display(
+    Markdown(
+        f"ILACS year one: each council's first ILACS judgement published from {long_date(ilacs_window['start'])} "
+        f"to {long_date(ilacs_end)}, **{len(ilacs_y1)}** councils (the article: {published_year_one[('C17', 'councils')]}). "
+        f"SIF year one: the SIF results published in {sif_window['year']}, **{len(sif_y1)}** results for "
+        f"{sif_y1['la_code'].nunique()} councils (the article: {published_year_one[('C19', 'sif_councils')]})."
+    )
+)
+year_one = pd.concat(
+    [
+        snapshots.grade_counts(sif_y1).assign(framework=f"SIF {sif_window['year']} (n={len(sif_y1)})"),
+        snapshots.grade_counts(ilacs_y1).assign(framework=f"ILACS to {long_date(ilacs_end, '%b')} (n={len(ilacs_y1)})"),
+    ]
+).reset_index()
 record("year_one", {r.framework.split(" (")[0] + "|" + r.grade: float(r.share) for r in year_one.itertuples()})
 fig, ax = plt.subplots(figsize=(8, 3.8))
-sns.barplot(year_one, x="grade", y="share", hue="framework", order=GRADE_ORDER,
-            palette=[FRAMEWORK_COLOURS["SIF"], FRAMEWORK_COLOURS["ILACS"]], ax=ax)
+sns.barplot(
+    year_one,
+    x="grade",
+    y="share",
+    hue="framework",
+    order=GRADE_ORDER,
+    palette=[FRAMEWORK_COLOURS["SIF"], FRAMEWORK_COLOURS["ILACS"]],
+    ax=ax,
+)
 ax.set(xlabel="", ylabel="% of councils", title="Overall effectiveness in the first year of each framework")
 sns.move_legend(ax, "upper left", title="")
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])

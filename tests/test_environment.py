@@ -23,7 +23,9 @@ def test_environment_yml_matches_pyproject() -> None:
     listed = dict(
         _name_and_bound(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python=", "pip"))
     )
-    assert listed == wanted, f"only in environment.yml: {set(listed.items()) - set(wanted.items())}; only in pyproject: {set(wanted.items()) - set(listed.items())}"
+    assert listed == wanted, (
+        f"only in environment.yml: {set(listed.items()) - set(wanted.items())}; only in pyproject: {set(wanted.items()) - set(listed.items())}"
+    )
 
 
 def test_lock_pins_every_dependency() -> None:

@@ -101,7 +101,9 @@ def parse_as_at(as_at: str) -> pd.Timestamp | None:
         raise ValueError(f"as_at must be a date 'YYYY-MM-DD' or '' (no filter), not {as_at!r}") from None
 
 
-def select_inspections(inspections: pd.DataFrame, framework: str = "all", include_secondary: bool = True) -> pd.DataFrame:
+def select_inspections(
+    inspections: pd.DataFrame, framework: str = "all", include_secondary: bool = True
+) -> pd.DataFrame:
     """Inspections of one framework ("all" keeps every one), with or without secondary-source rows."""
     if framework != "all" and framework not in FRAMEWORKS:
         raise ValueError(f"framework must be 'all' or one of {FRAMEWORKS}, not {framework!r}")
@@ -113,7 +115,9 @@ def select_inspections(inspections: pd.DataFrame, framework: str = "all", includ
     return inspections[keep].copy()
 
 
-def join_judgements(judgements: pd.DataFrame, inspections: pd.DataFrame, include_secondary: bool = True) -> pd.DataFrame:
+def join_judgements(
+    judgements: pd.DataFrame, inspections: pd.DataFrame, include_secondary: bool = True
+) -> pd.DataFrame:
     """Judgements of the given inspections, with each inspection's authority, framework, type and dates.
 
     The judgement's own source_quality is kept as `source_quality`; with include_secondary=False,
@@ -124,8 +128,6 @@ def join_judgements(judgements: pd.DataFrame, inspections: pd.DataFrame, include
     if not include_secondary and "source_quality" in joined:
         joined = joined[joined["source_quality"] != SECONDARY]
     return joined.reset_index(drop=True)
-
-
 
 
 def headline_judgements(judged: pd.DataFrame) -> pd.DataFrame:

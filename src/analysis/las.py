@@ -71,7 +71,7 @@ def strip_council_words(key: str) -> str:
     """A normalised name without 'London Borough of', '... County Council' and the like."""
     for prefix in _PREFIXES:
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
             break
     for suffix in _SUFFIXES:
         if key.endswith(suffix):

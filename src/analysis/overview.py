@@ -17,9 +17,18 @@ from analysis.data import Data, headline_judgements, join_judgements, parse_as_a
 from analysis.vocab import FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES, grade_category
 
 __all__ = [
-    "FRAMEWORKS", "coverage", "grade_shares", "headline_judgements", "in_force_inspections", "inspection_year",
-    "inspections_per_year", "judgement_mix", "judgements_in_force", "overview_tables",
+    "FRAMEWORKS",
+    "coverage",
+    "grade_shares",
+    "headline_judgements",
+    "in_force_inspections",
+    "inspection_year",
+    "inspections_per_year",
+    "judgement_mix",
+    "judgements_in_force",
+    "overview_tables",
 ]
+
 
 def in_force_inspections(
     inspections: pd.DataFrame,
@@ -55,11 +64,17 @@ def in_force_inspections(
         raise ValueError("in_force_inspections needs a date; use the inspections as they are for no filter")
     data = Data(inspections=inspections, judgements=judgements, local_authorities=local_authorities)
     headline = snapshots.judgements_for(
-        data, area=snapshots.HEADLINE, framework=None, include_secondary=include_secondary,
-        date_basis="published", adequate_as_ri=False,
+        data,
+        area=snapshots.HEADLINE,
+        framework=None,
+        include_secondary=include_secondary,
+        date_basis="published",
+        adequate_as_ri=False,
     )
     latest = snapshots.as_at(headline, cutoff)
-    return latest[["la_code", "inspection_id", "framework", "date", "published_estimated"]].rename(columns={"date": "in_force_from"})
+    return latest[["la_code", "inspection_id", "framework", "date", "published_estimated"]].rename(
+        columns={"date": "in_force_from"}
+    )
 
 
 def judgements_in_force(
@@ -102,7 +117,9 @@ def overview_tables(
     judged = judgements_in_force(inspections, judgements, local_authorities, as_at, include_secondary)
     judged = judged[judged["inspection_id"].isin(chosen["inspection_id"])].reset_index(drop=True)
     in_force = in_force_inspections(inspections, judgements, local_authorities, as_at, include_secondary)
-    chosen = chosen.merge(in_force[["inspection_id", "in_force_from", "published_estimated"]], on="inspection_id", how="inner")
+    chosen = chosen.merge(
+        in_force[["inspection_id", "in_force_from", "published_estimated"]], on="inspection_id", how="inner"
+    )
     return chosen.reset_index(drop=True), judged
 
 

@@ -36,17 +36,42 @@ LA_TYPES: dict[str, str] = {
 }
 
 LA_FIELDS: list[Field] = [
-    Field("la_code", "string", "Canonical ONS code: the code in use today, or the last one of an abolished authority.", unique=True),
-    Field("la_name", "string", "Authority name (ONS style without 'Council'); the pre-2019 county is 'Dorset County'.", unique=True),
+    Field(
+        "la_code",
+        "string",
+        "Canonical ONS code: the code in use today, or the last one of an abolished authority.",
+        unique=True,
+    ),
+    Field(
+        "la_name",
+        "string",
+        "Authority name (ONS style without 'Council'); the pre-2019 county is 'Dorset County'.",
+        unique=True,
+    ),
     Field("dfe_la_number", "integer", "DfE three-digit LA number ('old_la_code' in DfE files).", unique=True),
-    Field("ofsted_urn", "integer", "Ofsted URN of the authority's children's services (reports.ofsted.gov.uk/provider/44/URN); empty for the abolished authorities, whose URN no raw file confirms.", required=False),
+    Field(
+        "ofsted_urn",
+        "integer",
+        "Ofsted URN of the authority's children's services (reports.ofsted.gov.uk/provider/44/URN); empty for the abolished authorities, whose URN no raw file confirms.",
+        required=False,
+    ),
     Field("region", "string", "English region."),
     Field("la_type", "string", "Type of authority, from the code prefix.", enum=tuple(LA_TYPES.values())),
     Field("status", "string", "current or abolished.", enum=("current", "abolished")),
-    Field("predecessor_codes", "string", "';'-joined codes of authorities whose area it took over in a reorganisation.", required=False),
+    Field(
+        "predecessor_codes",
+        "string",
+        "';'-joined codes of authorities whose area it took over in a reorganisation.",
+        required=False,
+    ),
     Field("successor_codes", "string", "';'-joined codes of the authorities that took over its area.", required=False),
     Field("former_codes", "string", "';'-joined earlier ONS codes of the same authority.", required=False),
-    Field("newer_codes", "string", "';'-joined later ONS codes of the same authority that the sources do not (yet) use.", required=False),
+    Field(
+        "newer_codes",
+        "string",
+        "';'-joined later ONS codes of the same authority that the sources do not (yet) use.",
+        required=False,
+    ),
     Field("valid_from", "date", "Day the authority was created, if since 2013.", required=False),
     Field("valid_to", "date", "Last day of an abolished authority.", required=False),
 ]
@@ -59,20 +84,66 @@ TABLES: dict[str, dict] = {
         "and (flagged secondary) press reports for the five authorities whose SIF reports are missing.",
         primary_key=["inspection_id"],
         fields=[
-            Field("inspection_id", "string", "Stable identifier: the report file stem, or 'ods-<la_code>-<start>' for official-only rows, '<report stem>-prev-<type>' for earlier inspections named in a report, 'secondary-<la_code>-<n>' for press-sourced rows.", unique=True),
+            Field(
+                "inspection_id",
+                "string",
+                "Stable identifier: the report file stem, or 'ods-<la_code>-<start>' for official-only rows, '<report stem>-prev-<type>' for earlier inspections named in a report, 'secondary-<la_code>-<n>' for press-sourced rows.",
+                unique=True,
+            ),
             Field("la_code", "string", "Canonical ONS code of the authority inspected (see local_authorities.csv)."),
             Field("la_name", "string", "Authority name (canonical, from local_authorities.csv)."),
-            Field("framework", "string", "Inspection framework: pre-SIF (before Nov 2013), SIF (Nov 2013-2018), ILACS (2018-).", enum=tuple(FRAMEWORKS)),
-            Field("inspection_type", "string", "Kind of inspection within the framework.", enum=tuple(INSPECTION_TYPES)),
-            Field("start_date", "date", "First day on site (the first of the month, or 1 January, when the source gives only a month or a year; see date_precision).", required=False),
+            Field(
+                "framework",
+                "string",
+                "Inspection framework: pre-SIF (before Nov 2013), SIF (Nov 2013-2018), ILACS (2018-).",
+                enum=tuple(FRAMEWORKS),
+            ),
+            Field(
+                "inspection_type", "string", "Kind of inspection within the framework.", enum=tuple(INSPECTION_TYPES)
+            ),
+            Field(
+                "start_date",
+                "date",
+                "First day on site (the first of the month, or 1 January, when the source gives only a month or a year; see date_precision).",
+                required=False,
+            ),
             Field("end_date", "date", "Last day on site.", required=False),
-            Field("date_precision", "string", "Precision of the dates given in this row: 'day', 'month' or 'year' (earlier inspections named in a SIF report often only by month or year), or 'unknown'.", enum=("day", "month", "year", "unknown")),
+            Field(
+                "date_precision",
+                "string",
+                "Precision of the dates given in this row: 'day', 'month' or 'year' (earlier inspections named in a SIF report often only by month or year), or 'unknown'.",
+                enum=("day", "month", "year", "unknown"),
+            ),
             Field("published_date", "date", "Date the report was published.", required=False),
-            Field("published_date_source", "string", "'report' (printed in it), 'official' (ODS), 'manifest' (the date on Ofsted's listing page, used when the report prints none), 'later report' (an earlier inspection's publication month as a SIF report names it), 'secondary' or 'none'.", enum=("report", "official", "manifest", "later report", "secondary", "none")),
-            Field("source", "string", "Where the row comes from: raw file path with #page=N, or ODS sheet and row, or a press URL."),
-            Field("source_quality", "string", "primary (the report itself), official (Ofsted's statistics ODS), secondary (press or council pages).", enum=tuple(SOURCE_QUALITIES)),
-            Field("official_source", "string", "For ILACS reports matched to the official ODS: its sheet and row.", required=False),
-            Field("previous_inspection_id", "string", "For a SIF re-inspection: the inspection_id of the SIF inspection it follows.", required=False),
+            Field(
+                "published_date_source",
+                "string",
+                "'report' (printed in it), 'official' (ODS), 'manifest' (the date on Ofsted's listing page, used when the report prints none), 'later report' (an earlier inspection's publication month as a SIF report names it), 'secondary' or 'none'.",
+                enum=("report", "official", "manifest", "later report", "secondary", "none"),
+            ),
+            Field(
+                "source",
+                "string",
+                "Where the row comes from: raw file path with #page=N, or ODS sheet and row, or a press URL.",
+            ),
+            Field(
+                "source_quality",
+                "string",
+                "primary (the report itself), official (Ofsted's statistics ODS), secondary (press or council pages).",
+                enum=tuple(SOURCE_QUALITIES),
+            ),
+            Field(
+                "official_source",
+                "string",
+                "For ILACS reports matched to the official ODS: its sheet and row.",
+                required=False,
+            ),
+            Field(
+                "previous_inspection_id",
+                "string",
+                "For a SIF re-inspection: the inspection_id of the SIF inspection it follows.",
+                required=False,
+            ),
         ],
     ),
     "judgements": dict(
@@ -80,13 +151,40 @@ TABLES: dict[str, dict] = {
         primary_key=["inspection_id", "area"],
         fields=[
             Field("inspection_id", "string", "Inspection (inspections.csv)."),
-            Field("area", "string", "Harmonised judgement area; the crosswalk is in data/processed/README.md.", enum=tuple(AREA_LABELS)),
+            Field(
+                "area",
+                "string",
+                "Harmonised judgement area; the crosswalk is in data/processed/README.md.",
+                enum=tuple(AREA_LABELS),
+            ),
             Field("area_label", "string", "The source's own wording of the judgement."),
-            Field("grade", "string", "Grade label. 'Adequate' (pre-2013 frameworks) keeps its label.", enum=tuple(GRADES)),
-            Field("grade_rank", "integer", "1 Outstanding, 2 Good, 3 Requires improvement (and the old Adequate), 4 Inadequate; empty for Not judged.", required=False),
-            Field("page", "integer", "Page of the report the grade was read from (1-based); empty for official or secondary rows.", required=False),
-            Field("snippet", "string", "The report text the grade was read from (white space folded, at most 200 characters); for secondary rows the press quote; empty for official rows.", required=False),
-            Field("source_quality", "string", "As in inspections.csv, for this value: an ILACS grade that the official ODS gives differently is 'official'.", enum=tuple(SOURCE_QUALITIES)),
+            Field(
+                "grade", "string", "Grade label. 'Adequate' (pre-2013 frameworks) keeps its label.", enum=tuple(GRADES)
+            ),
+            Field(
+                "grade_rank",
+                "integer",
+                "1 Outstanding, 2 Good, 3 Requires improvement (and the old Adequate), 4 Inadequate; empty for Not judged.",
+                required=False,
+            ),
+            Field(
+                "page",
+                "integer",
+                "Page of the report the grade was read from (1-based); empty for official or secondary rows.",
+                required=False,
+            ),
+            Field(
+                "snippet",
+                "string",
+                "The report text the grade was read from (white space folded, at most 200 characters); for secondary rows the press quote; empty for official rows.",
+                required=False,
+            ),
+            Field(
+                "source_quality",
+                "string",
+                "As in inspections.csv, for this value: an ILACS grade that the official ODS gives differently is 'official'.",
+                enum=tuple(SOURCE_QUALITIES),
+            ),
         ],
     ),
     "local_authorities": dict(
@@ -99,7 +197,11 @@ TABLES: dict[str, dict] = {
         primary_key=["la_code", "year", "measure", "source"],
         fields=[
             Field("la_code", "string", "Canonical ONS code."),
-            Field("year", "integer", "Year: DfE collection year ending 31 March; 2019 for IMD; the inspection's start year for report statistics."),
+            Field(
+                "year",
+                "integer",
+                "Year: DfE collection year ending 31 March; 2019 for IMD; the inspection's start year for report statistics.",
+            ),
             Field("measure", "string", "What is measured (see data/processed/README.md)."),
             Field("value", "number", "The value."),
             Field("source", "string", "File the value comes from (with #page=N for report statistics)."),
@@ -112,11 +214,17 @@ TABLES: dict[str, dict] = {
             Field("file", "string", "Report file name.", unique=True),
             Field("sha256", "string", "SHA-256 of the file."),
             Field("report_type", "string", "Classification from the title.", required=False),
-            Field("status", "string", "parsed; skipped (unreadable: not a PDF, truncated); failed (the parser raised: see reason); not used (a report of a type the dataset does not take).", enum=("parsed", "skipped", "failed", "not used")),
+            Field(
+                "status",
+                "string",
+                "parsed; skipped (unreadable: not a PDF, truncated); failed (the parser raised: see reason); not used (a report of a type the dataset does not take).",
+                enum=("parsed", "skipped", "failed", "not used"),
+            ),
             Field("reason", "string", "Why skipped, or warnings raised while parsing.", required=False),
         ],
     ),
 }
+
 
 def datapackage(fields_by_table: dict[str, list[Field]]) -> dict:
     """A Frictionless Data Package descriptor for data/processed."""
@@ -138,7 +246,11 @@ def datapackage(fields_by_table: dict[str, list[Field]]) -> dict:
                             "description": f.description,
                             "constraints": {
                                 k: v
-                                for k, v in (("required", f.required), ("unique", f.unique), ("enum", list(f.enum) if f.enum else None))
+                                for k, v in (
+                                    ("required", f.required),
+                                    ("unique", f.unique),
+                                    ("enum", list(f.enum) if f.enum else None),
+                                )
                                 if v
                             },
                         }
@@ -153,7 +265,13 @@ def datapackage(fields_by_table: dict[str, list[Field]]) -> dict:
         "profile": "tabular-data-package",
         "name": "ofsted-la-childrens-services-judgements",
         "title": "Ofsted judgements of English local authority children's services, 2013-2025",
-        "licenses": [{"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/", "title": "Open Government Licence v3.0"}],
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                "title": "Open Government Licence v3.0",
+            }
+        ],
         "sources": [{"title": "See data/raw/sources.yaml"}],
         "resources": resources,
     }

@@ -67,7 +67,11 @@ def publication_lag(inspections: pd.DataFrame) -> pd.Series:
 
 def start_lag(inspections: pd.DataFrame) -> pd.Series:
     """Median days from the first day on site to publication, per framework (primary and official rows)."""
-    known = inspections[(inspections["source_quality"] != SECONDARY) & inspections["published_date"].notna() & inspections["start_date"].notna()]
+    known = inspections[
+        (inspections["source_quality"] != SECONDARY)
+        & inspections["published_date"].notna()
+        & inspections["start_date"].notna()
+    ]
     return (known["published_date"] - known["start_date"]).dt.days.groupby(known["framework"]).median().dropna()
 
 
@@ -86,7 +90,12 @@ def with_event_dates(inspections: pd.DataFrame, estimate_missing_dates: bool = T
         frame.loc[missing, "published_date"] = onsite[missing] + pd.to_timedelta(days, unit="D")
         frame.loc[missing, "published_estimated"] = True
         back = start_lag(inspections)
-        missing = frame["start_date"].isna() & frame["published_date"].notna() & ~frame["published_estimated"] & frame["framework"].isin(back.index)
+        missing = (
+            frame["start_date"].isna()
+            & frame["published_date"].notna()
+            & ~frame["published_estimated"]
+            & frame["framework"].isin(back.index)
+        )
         days = frame.loc[missing, "framework"].map(back)
         frame.loc[missing, "start_date"] = frame.loc[missing, "published_date"] - pd.to_timedelta(days, unit="D")
         frame.loc[missing, "start_estimated"] = True
@@ -220,12 +229,22 @@ def in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def first_per_la(frame: pd.DataFrame) -> pd.DataFrame:
     """Each authority's first row in the frame, in the order of time on site (e.g. its first SIF)."""
-    return frame.sort_values(["la_code", "order_date", "inspection_id"], na_position="last").groupby("la_code").head(1).reset_index(drop=True)
+    return (
+        frame.sort_values(["la_code", "order_date", "inspection_id"], na_position="last")
+        .groupby("la_code")
+        .head(1)
+        .reset_index(drop=True)
+    )
 
 
 def latest_per_la(frame: pd.DataFrame) -> pd.DataFrame:
     """Each authority's latest row in the frame, in the order of time on site."""
-    return frame.sort_values(["la_code", "order_date", "inspection_id"], na_position="first").groupby("la_code").tail(1).reset_index(drop=True)
+    return (
+        frame.sort_values(["la_code", "order_date", "inspection_id"], na_position="first")
+        .groupby("la_code")
+        .tail(1)
+        .reset_index(drop=True)
+    )
 
 
 def select(frame: pd.DataFrame, selection: str = "all") -> pd.DataFrame:

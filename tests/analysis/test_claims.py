@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from analysis import claims, paths, snapshots
-from analysis.data import Data
-from analysis.data import load as load_data
 from analysis.claims import computations
 from analysis.claims import registry as claims_registry
+from analysis.data import Data
+from analysis.data import load as load_data
 
 RI, INADEQUATE, GOOD, OUTSTANDING = "Requires improvement to be good", "Inadequate", "Good", "Outstanding"
 HAS_DATA = (paths.DATA_PROCESSED / "inspections.csv").exists() and (paths.DATA_PROCESSED / "judgements.csv").exists()
@@ -55,7 +55,9 @@ def _keys(node, found=None) -> set[str]:
 
 
 def test_no_verdict_is_stored_in_the_registry(raw_registry: dict) -> None:
-    assert not (_keys(raw_registry) & claims_registry.FORBIDDEN_KEYS), "verdicts must be computed, not stored in claims.yaml"
+    assert not (_keys(raw_registry) & claims_registry.FORBIDDEN_KEYS), (
+        "verdicts must be computed, not stored in claims.yaml"
+    )
 
 
 def test_a_stored_verdict_is_refused(registry: list[dict]) -> None:
@@ -117,7 +119,13 @@ def test_unknown_computation_is_refused(registry: list[dict]) -> None:
         (66.7, 66.7, "greater", None, False),
         (["Westminster", "Kensington and Chelsea"], ["Kensington and Chelsea", "Westminster"], "same_set", None, True),
         (["Westminster"], ["Kensington and Chelsea", "Westminster"], "same_set", None, False),
-        ({"overall": GOOD, "adoption": OUTSTANDING, "x": 1}, {"overall": "good", "adoption": "Outstanding"}, "equal", None, True),
+        (
+            {"overall": GOOD, "adoption": OUTSTANDING, "x": 1},
+            {"overall": "good", "adoption": "Outstanding"},
+            "equal",
+            None,
+            True,
+        ),
         ({"overall": "Requires improvement"}, {"overall": RI}, "equal", None, True),
         ({"overall": INADEQUATE}, {"overall": GOOD}, "equal", None, False),
         ("2016-03", "2016-03", "equal", None, True),
@@ -144,9 +152,23 @@ def small_data() -> Data:
         ("c", "E3", "SIF", "SIF", "2014-05-01", None, "secondary", RI),
         ("d", "E1", "SIF", "SIF re-inspection", "2016-01-04", "2016-03-01", "primary", RI),
     ]
-    inspections = pd.DataFrame(rows, columns=["inspection_id", "la_code", "framework", "inspection_type", "start_date", "published_date", "source_quality", "grade"])
+    inspections = pd.DataFrame(
+        rows,
+        columns=[
+            "inspection_id",
+            "la_code",
+            "framework",
+            "inspection_type",
+            "start_date",
+            "published_date",
+            "source_quality",
+            "grade",
+        ],
+    )
     judgements = inspections[["inspection_id", "grade", "source_quality"]].assign(area="overall")
-    inspections = inspections.drop(columns="grade").assign(la_name=lambda f: f["la_code"].map({"E1": "One", "E2": "Two", "E3": "Three"}))
+    inspections = inspections.drop(columns="grade").assign(
+        la_name=lambda f: f["la_code"].map({"E1": "One", "E2": "Two", "E3": "Three"})
+    )
     inspections["end_date"] = inspections["start_date"]
     for column in ("start_date", "end_date", "published_date"):
         inspections[column] = pd.to_datetime(inspections[column])
@@ -156,9 +178,20 @@ def small_data() -> Data:
 
 def figure_entry(published, **args) -> dict:
     return {
-        "id": "T01", "kind": "figure", "source": {"article": "a", "outlet": "o", "date": "d"}, "quote": "q",
-        "figures": [{"name": "n", "computation": {"function": "grade_count", "args": args}, "published": published,
-                     "compare": "within", "tolerance": 0, "justification": "test"}],
+        "id": "T01",
+        "kind": "figure",
+        "source": {"article": "a", "outlet": "o", "date": "d"},
+        "quote": "q",
+        "figures": [
+            {
+                "name": "n",
+                "computation": {"function": "grade_count", "args": args},
+                "published": published,
+                "compare": "within",
+                "tolerance": 0,
+                "justification": "test",
+            }
+        ],
     }
 
 
@@ -205,7 +238,10 @@ def test_each_data_object_gets_its_own_frames(monkeypatch: pytest.MonkeyPatch) -
     full = small_data()
     tables = {n: full.inspections.head(n) for n in (1, 2, 3, 4)}
     for n in (4, 1, 3, 2) * 10:
-        assert computations.grade_count(Data(tables[n], full.judgements, full.local_authorities), framework="SIF").value == n
+        assert (
+            computations.grade_count(Data(tables[n], full.judgements, full.local_authorities), framework="SIF").value
+            == n
+        )
     # The same with every object given the same id, as after garbage collection: a cache keyed by id fails.
     monkeypatch.setattr(claims, "id", lambda _: 1, raising=False)
     for n in (4, 1, 3, 2):
@@ -218,14 +254,29 @@ def test_each_data_object_gets_its_own_frames(monkeypatch: pytest.MonkeyPatch) -
 def ilacs_data(ilacs_grade: str | None = GOOD) -> Data:
     """small_data plus an ILACS inspection of One (E1), graded `ilacs_grade` (None: no grade recorded)."""
     base = small_data()
-    ilacs = pd.DataFrame([{
-        "inspection_id": "i", "la_code": "E1", "framework": "ILACS", "inspection_type": "ILACS standard",
-        "start_date": pd.Timestamp("2018-09-03"), "published_date": pd.Timestamp("2018-11-01"), "source_quality": "official",
-        "la_name": "One", "end_date": pd.Timestamp("2018-09-14"),
-    }])
-    judged = pd.DataFrame([{"inspection_id": "i", "grade": ilacs_grade, "source_quality": "official", "area": "overall"}])
-    return Data(pd.concat([base.inspections, ilacs], ignore_index=True), pd.concat([base.judgements, judged], ignore_index=True),
-                          base.local_authorities)
+    ilacs = pd.DataFrame(
+        [
+            {
+                "inspection_id": "i",
+                "la_code": "E1",
+                "framework": "ILACS",
+                "inspection_type": "ILACS standard",
+                "start_date": pd.Timestamp("2018-09-03"),
+                "published_date": pd.Timestamp("2018-11-01"),
+                "source_quality": "official",
+                "la_name": "One",
+                "end_date": pd.Timestamp("2018-09-14"),
+            }
+        ]
+    )
+    judged = pd.DataFrame(
+        [{"inspection_id": "i", "grade": ilacs_grade, "source_quality": "official", "area": "overall"}]
+    )
+    return Data(
+        pd.concat([base.inspections, ilacs], ignore_index=True),
+        pd.concat([base.judgements, judged], ignore_index=True),
+        base.local_authorities,
+    )
 
 
 def test_la_transition_compares_with_the_previous_inspection() -> None:
@@ -250,8 +301,9 @@ def test_explanation_counts_the_bases_that_are_not_testable() -> None:
     evaluation = claims.evaluate([entry], small_data(), {"include_secondary": True})[0]
     assert evaluation.verdict == "differs" and evaluation.computed == 3
     axes = list(claims.compare.BASIS_AXES)
-    not_testable = [c for c in itertools.product(*claims.compare.BASIS_AXES.values())
-                    if c[axes.index("include_secondary")] is False]  # every basis that drops the secondary rows
+    not_testable = [
+        c for c in itertools.product(*claims.compare.BASIS_AXES.values()) if c[axes.index("include_secondary")] is False
+    ]  # every basis that drops the secondary rows
     expected = f"{len(not_testable)} other bases not testable (the data has overall grades for 2 authorities here"
     assert expected in evaluation.explanation, evaluation.explanation
 
@@ -369,7 +421,12 @@ VERDICT_COUNTS: dict[tuple, dict[str, int]] = {
 }
 #: Dict-valued figures: the fields pinned.
 PINNED_FIELDS: dict[tuple[str, str], dict[str, object]] = {
-    ("C16", "fall"): {"grade": INADEQUATE, "previous_grade": OUTSTANDING, "change": "declined", "start_month": "2015-02"},
+    ("C16", "fall"): {
+        "grade": INADEQUATE,
+        "previous_grade": OUTSTANDING,
+        "change": "declined",
+        "start_month": "2015-02",
+    },
     ("C23", "first_ilacs"): {"grade": RI, "previous_grade": RI, "change": "same", "start_date": "2018-01-29"},
     ("C24", "first_ilacs"): {"grade": RI, "previous_grade": INADEQUATE, "change": "improved"},
 }
@@ -409,7 +466,11 @@ def test_verdict_counts_are_pinned(run) -> None:
 def test_every_verdict_is_allowed_and_explained(run, registry: list[dict]) -> None:
     _, evaluations = run
     for evaluation in evaluations.values():
-        allowed = claims.FIGURE_VERDICTS if evaluation.kind != "hypothesis" else (claims.NOT_YET_TESTED, *claims.HYPOTHESIS_VERDICTS)
+        allowed = (
+            claims.FIGURE_VERDICTS
+            if evaluation.kind != "hypothesis"
+            else (claims.NOT_YET_TESTED, *claims.HYPOTHESIS_VERDICTS)
+        )
         assert evaluation.verdict in allowed, evaluation
         if evaluation.verdict in ("differs", "not testable"):
             assert evaluation.explanation, f"{evaluation.claim_id}.{evaluation.figure} has no computed explanation"

@@ -14,7 +14,13 @@ from analysis import data, overview
 from analysis.paths import DATA_PROCESSED
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-GOOD, RI, ADEQUATE, INADEQUATE, OUTSTANDING = "Good", "Requires improvement to be good", "Adequate", "Inadequate", "Outstanding"
+GOOD, RI, ADEQUATE, INADEQUATE, OUTSTANDING = (
+    "Good",
+    "Requires improvement to be good",
+    "Adequate",
+    "Inadequate",
+    "Outstanding",
+)
 
 
 #: A hand-made authority table without lifetimes: every authority exists at every date.
@@ -31,7 +37,18 @@ def inspections_frame() -> pd.DataFrame:
         ("i1", "E1", "ILACS", "ILACS standard", "2019-01-07", "2019-03-01", "primary"),
         ("i2", "E2", "ILACS", "ILACS short", None, "2020-02-01", "official"),
     ]
-    frame = pd.DataFrame(rows, columns=["inspection_id", "la_code", "framework", "inspection_type", "start_date", "published_date", "source_quality"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "inspection_id",
+            "la_code",
+            "framework",
+            "inspection_type",
+            "start_date",
+            "published_date",
+            "source_quality",
+        ],
+    )
     frame["la_name"] = frame["la_code"].map({"E1": "One", "E2": "Two"})
     frame["end_date"] = frame["start_date"]
     for column in data.DATE_COLUMNS:
@@ -56,10 +73,12 @@ def judgements_frame() -> pd.DataFrame:
 
 def test_loaders_read_types_from_csv(tmp_path: Path) -> None:
     frame = inspections_frame()
-    frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d") for c in data.DATE_COLUMNS}).to_csv(tmp_path / "inspections.csv", index=False)
-    judgements_frame().assign(grade_rank=[3, 2, 3, None, 4, 3, 2, 1, 2], page=[1, 1, 2, None, None, 3, 2, 2, None]).to_csv(
-        tmp_path / "judgements.csv", index=False
+    frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d") for c in data.DATE_COLUMNS}).to_csv(
+        tmp_path / "inspections.csv", index=False
     )
+    judgements_frame().assign(
+        grade_rank=[3, 2, 3, None, 4, 3, 2, 1, 2], page=[1, 1, 2, None, None, 3, 2, 2, None]
+    ).to_csv(tmp_path / "judgements.csv", index=False)
     inspections = data.load_inspections(tmp_path)
     judgements = data.load_judgements(tmp_path)
     assert inspections.loc[0, "published_date"] == pd.Timestamp("2011-06-20")
@@ -111,7 +130,10 @@ def test_in_force_inspections_estimate_missing_publication_dates() -> None:
     assert in_force.loc["E2", "inspection_id"] == "s2" and bool(in_force.loc["E2", "published_estimated"])
     assert in_force.loc["E2", "in_force_from"] == pd.Timestamp("2015-03-04")
     assert not bool(in_force.loc["E1", "published_estimated"])
-    assert "E2" not in overview.in_force_inspections(inspections, judgements_frame(), NO_LAS, "2015-03-03")["la_code"].values
+    assert (
+        "E2"
+        not in overview.in_force_inspections(inspections, judgements_frame(), NO_LAS, "2015-03-03")["la_code"].values
+    )
 
 
 def test_overview_tables_apply_all_three_parameters() -> None:
@@ -149,11 +171,22 @@ def test_headline_judgements_and_grade_shares() -> None:
     judged = data.join_judgements(judgements_frame(), inspections_frame())
     headline = data.headline_judgements(judged)
     assert dict(zip(headline["inspection_id"], headline["area"])) == {
-        "i1": "overall", "i2": "overall", "p1": "safeguarding", "s1": "overall", "s2": "overall", "s3": "overall",
+        "i1": "overall",
+        "i2": "overall",
+        "p1": "safeguarding",
+        "s1": "overall",
+        "s2": "overall",
+        "s3": "overall",
     }
     shares = overview.grade_shares(headline, by=["framework"])
     assert list(shares.columns) == [OUTSTANDING, GOOD, ADEQUATE, RI, INADEQUATE]
-    assert shares.loc["SIF"].round(4).to_dict() == {OUTSTANDING: 0.0, GOOD: 0.0, ADEQUATE: 0.0, RI: 0.6667, INADEQUATE: 0.3333}
+    assert shares.loc["SIF"].round(4).to_dict() == {
+        OUTSTANDING: 0.0,
+        GOOD: 0.0,
+        ADEQUATE: 0.0,
+        RI: 0.6667,
+        INADEQUATE: 0.3333,
+    }
     assert shares.loc["pre-SIF", ADEQUATE] == 1.0 and shares.loc["ILACS", GOOD] == 1.0
     assert overview.grade_shares(headline.iloc[0:0], by=["framework"]).empty
 
@@ -228,8 +261,13 @@ def test_real_birmingham_in_force_before_and_after_its_first_ilacs_report(real) 
     # the 2016 SIF grades (Inadequate overall; adoption, care leavers, LSCB) are no longer in force.
     assert set(birmingham["inspection_id"]) == {"80429_birmingham_2019-01-17"}
     assert dict(zip(birmingham["area"], birmingham["grade"])) == {
-        "help_protection": RI, "leadership": RI, "looked_after": RI, "overall": RI,
+        "help_protection": RI,
+        "leadership": RI,
+        "looked_after": RI,
+        "overall": RI,
     }
     before = overview.judgements_in_force(inspections, judgements, las, "2019-01-16")
     before = before[before["la_name"] == "Birmingham"].set_index("area")
-    assert set(before["inspection_id"]) == {"80429_birmingham_2016-11-25"} and before.loc["overall", "grade"] == INADEQUATE
+    assert (
+        set(before["inspection_id"]) == {"80429_birmingham_2016-11-25"} and before.loc["overall", "grade"] == INADEQUATE
+    )

@@ -10,7 +10,13 @@ from analysis import paths, snapshots
 from analysis.data import Data
 from analysis.data import load as load_data
 
-RI, ADEQUATE, INADEQUATE, GOOD, OUTSTANDING = "Requires improvement to be good", "Adequate", "Inadequate", "Good", "Outstanding"
+RI, ADEQUATE, INADEQUATE, GOOD, OUTSTANDING = (
+    "Requires improvement to be good",
+    "Adequate",
+    "Inadequate",
+    "Good",
+    "Outstanding",
+)
 HAS_DATA = (paths.DATA_PROCESSED / "inspections.csv").exists() and (paths.DATA_PROCESSED / "judgements.csv").exists()
 
 
@@ -25,12 +31,33 @@ def small_data() -> Data:
         ("i1", "E1", "ILACS", "ILACS standard", "2018-09-03", "2018-11-01", "official", GOOD),
         ("i2", "E2", "ILACS", "ILACS short", "2018-12-03", "2019-02-01", "official", INADEQUATE),
     ]
-    inspections = pd.DataFrame(rows, columns=["inspection_id", "la_code", "framework", "inspection_type", "start_date", "published_date", "source_quality", "grade"])
+    inspections = pd.DataFrame(
+        rows,
+        columns=[
+            "inspection_id",
+            "la_code",
+            "framework",
+            "inspection_type",
+            "start_date",
+            "published_date",
+            "source_quality",
+            "grade",
+        ],
+    )
     judgements = inspections[["inspection_id", "grade", "source_quality"]].assign(
         area=["safeguarding", "overall", "overall", "overall", "overall", "overall", "overall"]
     )
-    judgements = pd.concat([judgements, pd.DataFrame([{"inspection_id": "s1", "grade": INADEQUATE, "source_quality": "primary", "area": "leadership"}])])
-    inspections = inspections.drop(columns="grade").assign(la_name=lambda f: f["la_code"].map({"E1": "One", "E2": "Two", "E3": "Three"}))
+    judgements = pd.concat(
+        [
+            judgements,
+            pd.DataFrame(
+                [{"inspection_id": "s1", "grade": INADEQUATE, "source_quality": "primary", "area": "leadership"}]
+            ),
+        ]
+    )
+    inspections = inspections.drop(columns="grade").assign(
+        la_name=lambda f: f["la_code"].map({"E1": "One", "E2": "Two", "E3": "Three"})
+    )
     inspections["end_date"] = pd.to_datetime(inspections["start_date"]) + pd.Timedelta(days=20)
     for column in ("start_date", "published_date"):
         inspections[column] = pd.to_datetime(inspections[column])
@@ -80,7 +107,9 @@ def test_grade_counts_and_adequate_switch() -> None:
 def test_transitions_between_consecutive_inspections() -> None:
     frame = snapshots.judgements_for(small_data(), area=snapshots.HEADLINE, framework=None)
     moves = snapshots.transitions(frame).set_index("inspection_id")
-    assert moves.loc["s1", "prev_inspection_id"] == "p1" and moves.loc["s1", "change"] == "declined"  # Adequate -> Inadequate
+    assert (
+        moves.loc["s1", "prev_inspection_id"] == "p1" and moves.loc["s1", "change"] == "declined"
+    )  # Adequate -> Inadequate
     assert moves.loc["r1", "change"] == "improved" and moves.loc["i1", "change"] == "improved"
     assert moves.loc["i2", "change"] == "declined"
     assert "s2" not in moves.index  # E2's first inspection has no previous
@@ -104,7 +133,9 @@ def _row(frame: pd.DataFrame, la_name: str) -> pd.Series:
 def test_real_sif_covers_152_councils_147_from_reports(data: Data) -> None:
     firsts = snapshots.first_per_la(snapshots.judgements_for(data, framework="SIF", inspection_types=["SIF"]))
     assert firsts["la_code"].nunique() == 152
-    primary = snapshots.first_per_la(snapshots.judgements_for(data, framework="SIF", inspection_types=["SIF"], include_secondary=False))
+    primary = snapshots.first_per_la(
+        snapshots.judgements_for(data, framework="SIF", inspection_types=["SIF"], include_secondary=False)
+    )
     assert primary["la_code"].nunique() == 147
     assert {"Bournemouth", "Poole", "Northamptonshire", "Cumbria"} <= set(firsts["la_name"]) - set(primary["la_name"])
 
@@ -112,7 +143,10 @@ def test_real_sif_covers_152_councils_147_from_reports(data: Data) -> None:
 def test_real_cheshire_west_and_chester_sif(data: Data) -> None:
     # SIF report 80448 (published 19 Feb 2016; on site Nov-Dec 2015): good overall, outstanding
     # adoption and leadership, as the 3 January 2017 article also says.
-    grades = {area: _row(snapshots.judgements_for(data, area=area), "Cheshire West and Chester")["grade"] for area in ("overall", "adoption", "leadership")}
+    grades = {
+        area: _row(snapshots.judgements_for(data, area=area), "Cheshire West and Chester")["grade"]
+        for area in ("overall", "adoption", "leadership")
+    }
     assert grades == {"overall": GOOD, "adoption": OUTSTANDING, "leadership": OUTSTANDING}
     row = _row(snapshots.judgements_for(data), "Cheshire West and Chester")
     assert row["start_date"].strftime("%Y-%m") == "2015-11" and row["published_date"] == pd.Timestamp("2016-02-19")
@@ -131,7 +165,9 @@ def test_real_sif_results_of_2014_published_vs_inspected(data: Data) -> None:
     published = snapshots.in_year(snapshots.judgements_for(data, framework="SIF", date_basis="published"), 2014)
     inspected = snapshots.in_year(snapshots.judgements_for(data, framework="SIF", date_basis="inspected"), 2014)
     assert (len(published), len(inspected)) == (37, 39)
-    assert "Sheffield" in set(published["la_name"]) and "Sheffield" not in set(inspected["la_name"])  # on site late 2013
+    assert "Sheffield" in set(published["la_name"]) and "Sheffield" not in set(
+        inspected["la_name"]
+    )  # on site late 2013
 
 
 def test_real_leadership_in_force_december_2016(data: Data) -> None:

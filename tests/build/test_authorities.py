@@ -50,10 +50,17 @@ def test_counts(table: pd.DataFrame) -> None:
     assert len(table) == 158
     assert table["status"].value_counts().to_dict() == {"current": 153, "abolished": 5}
     assert table["la_type"].value_counts().to_dict() == {
-        "Unitary Authority": 65, "Metropolitan District": 36, "London Borough": 33, "County": 24,
+        "Unitary Authority": 65,
+        "Metropolitan District": 36,
+        "London Borough": 33,
+        "County": 24,
     }
     assert sorted(table.loc[table["status"] == "abolished", "la_name"]) == [
-        "Bournemouth", "Cumbria", "Dorset County", "Northamptonshire", "Poole",
+        "Bournemouth",
+        "Cumbria",
+        "Dorset County",
+        "Northamptonshire",
+        "Poole",
     ]
     assert table["la_code"].is_unique and table["la_name"].is_unique and table["dfe_la_number"].is_unique
 
@@ -65,7 +72,9 @@ def test_schema_and_order(table: pd.DataFrame, raw_dir: Path) -> None:
 
 
 def test_sif_era_authorities_are_the_152_in_dfe_2013(table: pd.DataFrame, raw_dir: Path) -> None:
-    in_2013 = {las.canonical_code(r["new_la_code"], table) for r in _dfe_la_rows(raw_dir, B1[4:]) if r["time_period"] == "2013"}
+    in_2013 = {
+        las.canonical_code(r["new_la_code"], table) for r in _dfe_la_rows(raw_dir, B1[4:]) if r["time_period"] == "2013"
+    }
     existing_2013 = set(table.loc[table["valid_from"].isna(), "la_code"])
     assert len(in_2013) == 152
     assert existing_2013 == in_2013
@@ -86,7 +95,10 @@ def test_reorganisation_rows(table: pd.DataFrame) -> None:
     assert row.loc["E10000006", "successor_codes"] == "E06000063;E06000064"
     assert row.loc["E06000063", ["valid_from", "dfe_la_number", "ofsted_urn"]].tolist() == ["2023-04-01", 942, 2733690]
     assert row.loc["E10000006", ["valid_to", "dfe_la_number", "la_type", "region"]].tolist() == [
-        "2023-03-31", 909, "County", "North West",
+        "2023-03-31",
+        909,
+        "County",
+        "North West",
     ]
     assert row.loc["E06000060", "former_codes"] == "E10000002"
     assert row.loc["E06000065", "former_codes"] == "E10000023"
@@ -134,7 +146,9 @@ def test_code_changes_checked_against_raw_files(table: pd.DataFrame, raw_dir: Pa
         else:
             assert old not in numbers
     # Buckinghamshire switches code between the 2020 and 2021 collections.
-    bucks = sorted((r["time_period"], r["new_la_code"]) for r in _dfe_la_rows(raw_dir, B1[4:]) if r["old_la_code"] == "825")
+    bucks = sorted(
+        (r["time_period"], r["new_la_code"]) for r in _dfe_la_rows(raw_dir, B1[4:]) if r["old_la_code"] == "825"
+    )
     assert bucks[7] == ("2020", "E10000002") and bucks[8] == ("2021", "E06000060")
 
 
@@ -160,7 +174,9 @@ def test_every_ods_name_and_code_resolves_to_the_same_authority(
         assert las.la_code_for_name(name, table) == las.canonical_code(code, table) == code, (code, name)
     if sheet == "ILACS_inspection_history":
         assert len(pairs) == 156  # the 153 of today, plus Bournemouth, Cumbria and Northamptonshire
-        abolished = set(pairs.loc[ods[sheet]["Local authority status"] == "No longer exists", "Local authority area code"])
+        abolished = set(
+            pairs.loc[ods[sheet]["Local authority status"] == "No longer exists", "Local authority area code"]
+        )
         assert abolished == {"E06000028", "E10000006", "E10000021"}
 
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.build import covariates as cv
 from analysis import las as shared_las
 from analysis.build import authorities as las
+from analysis.build import covariates as cv
 from analysis.build.validate import validate_table
 from analysis.schema import TABLES
 
@@ -170,8 +170,17 @@ def test_suppression_counts(raw_dir: Path, table: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "mark"),
-    [("1,234", 1234.0, None), ("12.5", 12.5, None), ("0", 0.0, None), ("c", None, "c"), (" low ", None, "low"),
-     (":", None, ":"), ("", None, ""), ("z", None, "z"), ("n/a", None, "n/a")],
+    [
+        ("1,234", 1234.0, None),
+        ("12.5", 12.5, None),
+        ("0", 0.0, None),
+        ("c", None, "c"),
+        (" low ", None, "low"),
+        (":", None, ":"),
+        ("", None, ""),
+        ("z", None, "z"),
+        ("n/a", None, "n/a"),
+    ],
 )
 def test_parse_value(text: str, value: float | None, mark: str | None) -> None:
     parsed, found = cv.parse_value(text)
@@ -207,7 +216,10 @@ def test_unexpected_marks_are_missing_not_a_crash(raw_dir: Path, table: pd.DataF
 def test_unknown_code_and_missing_file_are_named(raw_dir: Path, table: pd.DataFrame, tmp_path: Path) -> None:
     copy = _copy_raw(raw_dir, tmp_path)
     c1 = copy / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
-    c1.write_text(c1.read_text(encoding="utf-8").replace(",890,E06000009,Blackpool,", ",890,E06000999,Blackpool,"), encoding="utf-8")
+    c1.write_text(
+        c1.read_text(encoding="utf-8").replace(",890,E06000009,Blackpool,", ",890,E06000999,Blackpool,"),
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="c1_children_in_need.*E06000999"):
         cv.build_la_context(copy, table)
     c1.unlink()
@@ -226,12 +238,25 @@ def test_every_lsoa_assigned_exactly_once_in_both_partitions(lsoas: pd.DataFrame
     # The 2013 partition: 152 authorities, the abolished five instead of their successors.
     assert lsoas["county"].nunique() == 152
     assert set(lsoas["county"]) == set(table.loc[table["valid_from"].isna(), "la_code"])
-    assert lsoas.groupby("county").size()[["E06000028", "E06000029", "E10000009", "E10000006", "E10000021"]].tolist() == [
-        110, 93, 249, 321, 422,
+    assert lsoas.groupby("county").size()[
+        ["E06000028", "E06000029", "E10000009", "E10000006", "E10000021"]
+    ].tolist() == [
+        110,
+        93,
+        249,
+        321,
+        422,
     ]
     # Successors today, from the district counts in File 2 (Allerdale 60 + Carlisle 68 + Copeland 49 ...).
-    assert lsoas.groupby("current").size()[["E06000063", "E06000064", "E06000061", "E06000062", "E06000058", "E06000059"]].tolist() == [
-        60 + 68 + 49, 49 + 36 + 59, 41 + 49 + 57 + 47, 44 + 133 + 51, 233, 219,
+    assert lsoas.groupby("current").size()[
+        ["E06000063", "E06000064", "E06000061", "E06000062", "E06000058", "E06000059"]
+    ].tolist() == [
+        60 + 68 + 49,
+        49 + 36 + 59,
+        41 + 49 + 57 + 47,
+        44 + 133 + 51,
+        233,
+        219,
     ]
 
 
@@ -276,7 +301,9 @@ def test_isles_of_scilly_is_its_single_lsoa(context: pd.DataFrame) -> None:
 def test_hand_checked_imd_values(context: pd.DataFrame) -> None:
     assert _value(context, "E06000009", "imd_avg_rank", 2019) == pytest.approx(6079.7106, abs=1e-3)  # Blackpool
     assert _value(context, "E06000041", "imd_avg_rank", 2019) == pytest.approx(29193.4597, abs=1e-3)  # Wokingham
-    assert _value(context, "E06000002", "imd_share_most_deprived_decile", 2019) == pytest.approx(42 / 86)  # Middlesbrough
+    assert _value(context, "E06000002", "imd_share_most_deprived_decile", 2019) == pytest.approx(
+        42 / 86
+    )  # Middlesbrough
     assert _value(context, "E10000006", "imd_avg_rank", 2019) == pytest.approx(16194.6457, abs=1e-3)  # Cumbria
     assert _value(context, "E06000028", "imd_avg_rank", 2019) == pytest.approx(15266.3536, abs=1e-3)  # Bournemouth
     assert _value(context, "E06000063", "imd_avg_rank", 2019) == pytest.approx(14726.0188, abs=1e-3)  # Cumberland

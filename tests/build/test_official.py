@@ -25,7 +25,7 @@ from analysis.build.official import (
     reports_without_row,
 )
 from analysis.build.parse_ilacs import parse_ilacs
-from analysis.build.pdf_text import ILACS, read_reports
+from analysis.build.pdf_text import ILACS
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,11 @@ def test_history_values_are_typed(history):
 def test_history_row_is_traceable(history):
     row = history.set_index("ods_row").loc[4]
     assert (row["la_code"], row["la_name"], row["start_date"], row["inspection_type"]) == (
-        "E09000002", "Barking and Dagenham", dt.date(2019, 2, 18), "ILACS standard")
+        "E09000002",
+        "Barking and Dagenham",
+        dt.date(2019, 2, 18),
+        "ILACS standard",
+    )
     assert row["overall"] == "Requires improvement to be good"
     assert pd.isna(row["care_leavers"])
 
@@ -87,7 +91,9 @@ def test_latest_sheet_agrees_with_the_last_history_row(ods, history):
         expected = last.loc[row["la_code"]]
         for column in ("la_name", "region", "start_date", "published_date", *AREAS):
             assert row[column] == expected[column] or (pd.isna(row[column]) and pd.isna(expected[column])), (
-                row["la_code"], column)
+                row["la_code"],
+                column,
+            )
 
 
 def test_cover_published_on(ods):
@@ -161,7 +167,13 @@ def test_agreement_is_complete(matches):
     assert table["agree"].all(), table[~table["agree"]].to_dict("records")
     summary = agreement_summary(table).set_index("area")
     assert summary["compared"].to_dict() == {
-        "overall": 259, "leadership": 259, "help_protection": 259, "looked_after": 259, "care_leavers": 94, "all": 1130}
+        "overall": 259,
+        "leadership": 259,
+        "help_protection": 259,
+        "looked_after": 259,
+        "care_leavers": 94,
+        "all": 1130,
+    }
     assert (summary["rate"] == 1.0).all()
     assert official.KNOWN_DISAGREEMENTS == {}
 
@@ -186,24 +198,38 @@ def test_agreement_notices_a_changed_grade(matches):
 
 
 def test_match_rules_on_a_made_up_history():
-    from analysis.build.records import ParsedReport
     from analysis.build.pdf_text import Report
+    from analysis.build.records import ParsedReport
 
-    history = pd.DataFrame({
-        "ods_row": [4, 5], "la_code": ["E1", "E1"], "la_name": ["A", "A"], "la_status": ["Current"] * 2,
-        "region": ["R"] * 2, "start_date": [dt.date(2019, 1, 7), dt.date(2023, 3, 6)],
-        "published_date": [dt.date(2019, 3, 1), dt.date(2023, 5, 1)], "inspection_type": ["ILACS standard"] * 2,
-        **{area: ["Good", "Good"] for area in AREAS},
-    })
-    reports = [Report(file=f, sha256="", urn=u, la_name_listed="a", listed_date="2019-03-01", pages=("",), report_type=ILACS)
-               for f, u in (("near.pdf", "1"), ("far.pdf", "1"), ("nocode.pdf", "9"))]
-    parsed = [ParsedReport(file="near.pdf", report_type=ILACS, start_date=dt.date(2019, 1, 10)),
-              ParsedReport(file="far.pdf", report_type=ILACS, start_date=dt.date(2021, 1, 10)),
-              ParsedReport(file="nocode.pdf", report_type=ILACS, start_date=dt.date(2019, 1, 7))]
+    history = pd.DataFrame(
+        {
+            "ods_row": [4, 5],
+            "la_code": ["E1", "E1"],
+            "la_name": ["A", "A"],
+            "la_status": ["Current"] * 2,
+            "region": ["R"] * 2,
+            "start_date": [dt.date(2019, 1, 7), dt.date(2023, 3, 6)],
+            "published_date": [dt.date(2019, 3, 1), dt.date(2023, 5, 1)],
+            "inspection_type": ["ILACS standard"] * 2,
+            **{area: ["Good", "Good"] for area in AREAS},
+        }
+    )
+    reports = [
+        Report(file=f, sha256="", urn=u, la_name_listed="a", listed_date="2019-03-01", pages=("",), report_type=ILACS)
+        for f, u in (("near.pdf", "1"), ("far.pdf", "1"), ("nocode.pdf", "9"))
+    ]
+    parsed = [
+        ParsedReport(file="near.pdf", report_type=ILACS, start_date=dt.date(2019, 1, 10)),
+        ParsedReport(file="far.pdf", report_type=ILACS, start_date=dt.date(2021, 1, 10)),
+        ParsedReport(file="nocode.pdf", report_type=ILACS, start_date=dt.date(2019, 1, 7)),
+    ]
     result = match_reports(parsed, reports, history, {"1": "E1"}).set_index("file")
     assert result.loc["near.pdf", "ods_row"] == 4 and result.loc["near.pdf", "days_apart"] == -3
     assert result.loc["near.pdf", "match_method"] == "code and start date within 14 days"
-    assert pd.isna(result.loc["far.pdf", "ods_row"]) and "no ODS row for E1 starting within 14 days" in result.loc["far.pdf", "reason"]
+    assert (
+        pd.isna(result.loc["far.pdf", "ods_row"])
+        and "no ODS row for E1 starting within 14 days" in result.loc["far.pdf", "reason"]
+    )
     assert "no ONS code" in result.loc["nocode.pdf", "reason"]
     assert str(result["ods_row"].dtype) == "Int64"
 

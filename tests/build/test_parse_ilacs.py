@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from analysis.vocab import GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
 from analysis.build.parse_ilacs import CARE_LEAVERS_FROM, find_la_name, parse_date_range, parse_ilacs
+from analysis.build.pdf_text import ILACS, Report
 from analysis.build.records import ParsedReport
-from analysis.build.pdf_text import ILACS, Report, read_reports
+from analysis.vocab import GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
 
 CORE_AREAS = ("overall", "leadership", "help_protection", "looked_after")
 RI = REQUIRES_IMPROVEMENT
@@ -60,8 +59,11 @@ def test_snippets_hold_the_label_and_grade(ilacs):
             folded = re.sub(r"\s+", " ", judgement.snippet).lower()
             assert judgement.page == 1 and len(judgement.snippet) <= 200, (file, judgement)
             assert folded.startswith(judgement.area_label.lower()), (file, judgement)
-            assert folded.endswith(judgement.grade.lower()) or judgement.grade == RI and folded.endswith(
-                "requires improvement"), (file, judgement)
+            assert (
+                folded.endswith(judgement.grade.lower())
+                or judgement.grade == RI
+                and folded.endswith("requires improvement")
+            ), (file, judgement)
 
 
 def test_no_publication_date_is_printed_so_the_listed_date_is_used(ilacs):
@@ -84,35 +86,85 @@ def test_only_the_split_inspections_warn(ilacs):
 # Values checked by hand against the PDFs (page 1 of each).
 HAND_CHECKED = [
     # 2018, name line above "Inspection of children's social care services"; "04 May" zero-padded.
-    ("80432_bolton_2018-06-12.pdf", "Bolton", (2018, 4, 23), (2018, 5, 4),
-     dict(leadership=GOOD, help_protection=GOOD, looked_after=GOOD, overall=GOOD)),
+    (
+        "80432_bolton_2018-06-12.pdf",
+        "Bolton",
+        (2018, 4, 23),
+        (2018, 5, 4),
+        dict(leadership=GOOD, help_protection=GOOD, looked_after=GOOD, overall=GOOD),
+    ),
     # 2018-19 title "Isle of Wight Council / Inspection of children's social care services".
-    ("80419_isle-of-wight_2019-01-07.pdf", "Isle of Wight Council", (2018, 11, 19), (2018, 11, 30),
-     dict(leadership=GOOD, help_protection=GOOD, looked_after=GOOD, overall=GOOD)),
+    (
+        "80419_isle-of-wight_2019-01-07.pdf",
+        "Isle of Wight Council",
+        (2018, 11, 19),
+        (2018, 11, 30),
+        dict(leadership=GOOD, help_protection=GOOD, looked_after=GOOD, overall=GOOD),
+    ),
     # 2019 short inspection (ODS: ILACS Short Inspection), same 2019 title style.
-    ("80519_westminster_2019-10-15.pdf", "City of Westminster", (2019, 9, 9), (2019, 9, 13),
-     dict(leadership=OUTSTANDING, help_protection=OUTSTANDING, looked_after=OUTSTANDING, overall=OUTSTANDING)),
+    (
+        "80519_westminster_2019-10-15.pdf",
+        "City of Westminster",
+        (2019, 9, 9),
+        (2019, 9, 13),
+        dict(leadership=OUTSTANDING, help_protection=OUTSTANDING, looked_after=OUTSTANDING, overall=OUTSTANDING),
+    ),
     # Wakefield 2018 prints the leaders judgement third.
-    ("80451_wakefield_2018-07-17.pdf", "Wakefield District Metropolitan Council", (2018, 6, 4), (2018, 6, 15),
-     dict(leadership=INADEQUATE, help_protection=INADEQUATE, looked_after=INADEQUATE, overall=INADEQUATE)),
+    (
+        "80451_wakefield_2018-07-17.pdf",
+        "Wakefield District Metropolitan Council",
+        (2018, 6, 4),
+        (2018, 6, 15),
+        dict(leadership=INADEQUATE, help_protection=INADEQUATE, looked_after=INADEQUATE, overall=INADEQUATE),
+    ),
     # 2021: "27 September to 8 October 2021", "Inspection of Dorset local authority children's services".
-    ("2532283_dorset_2021-11-19.pdf", "Dorset", (2021, 9, 27), (2021, 10, 8),
-     dict(leadership=OUTSTANDING, help_protection=GOOD, looked_after=GOOD, overall=GOOD)),
+    (
+        "2532283_dorset_2021-11-19.pdf",
+        "Dorset",
+        (2021, 9, 27),
+        (2021, 10, 8),
+        dict(leadership=OUTSTANDING, help_protection=GOOD, looked_after=GOOD, overall=GOOD),
+    ),
     # "Inspection of Buckinghamshire Council children's services".
-    ("80442_buckinghamshire_2022-02-11.pdf", "Buckinghamshire Council", (2021, 12, 6), (2021, 12, 17),
-     dict(leadership=RI, help_protection=RI, looked_after=RI, overall=RI)),
+    (
+        "80442_buckinghamshire_2022-02-11.pdf",
+        "Buckinghamshire Council",
+        (2021, 12, 6),
+        (2021, 12, 17),
+        dict(leadership=RI, help_protection=RI, looked_after=RI, overall=RI),
+    ),
     # Running header above the title; "Inspection date: 11 – 22 July 2022".
-    ("80533_nottingham_2022-09-05.pdf", "Nottingham City", (2022, 7, 11), (2022, 7, 22),
-     dict(leadership=RI, help_protection=INADEQUATE, looked_after=RI, overall=INADEQUATE)),
+    (
+        "80533_nottingham_2022-09-05.pdf",
+        "Nottingham City",
+        (2022, 7, 11),
+        (2022, 7, 22),
+        dict(leadership=RI, help_protection=INADEQUATE, looked_after=RI, overall=INADEQUATE),
+    ),
     # 2023 with care leavers: "10 to 21 July 2023".
-    ("80560_st-helens_2023-09-04.pdf", "St Helens", (2023, 7, 10), (2023, 7, 21),
-     dict(leadership=GOOD, help_protection=RI, looked_after=GOOD, care_leavers=OUTSTANDING, overall=GOOD)),
+    (
+        "80560_st-helens_2023-09-04.pdf",
+        "St Helens",
+        (2023, 7, 10),
+        (2023, 7, 21),
+        dict(leadership=GOOD, help_protection=RI, looked_after=GOOD, care_leavers=OUTSTANDING, overall=GOOD),
+    ),
     # 2023 short inspection; "Requires Improvement to be good" with a capital I.
-    ("80455_isles-of-scilly_2023-08-25.pdf", "Isles of Scilly", (2023, 7, 11), (2023, 7, 13),
-     dict(leadership=INADEQUATE, help_protection=INADEQUATE, looked_after=RI, care_leavers=RI, overall=INADEQUATE)),
+    (
+        "80455_isles-of-scilly_2023-08-25.pdf",
+        "Isles of Scilly",
+        (2023, 7, 11),
+        (2023, 7, 13),
+        dict(leadership=INADEQUATE, help_protection=INADEQUATE, looked_after=RI, care_leavers=RI, overall=INADEQUATE),
+    ),
     # Split inspection: "8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019".
-    ("80460_derbyshire_2019-09-19.pdf", "Derbyshire County Council", (2019, 7, 8), (2019, 8, 8),
-     dict(leadership=GOOD, help_protection=RI, looked_after=RI, overall=RI)),
+    (
+        "80460_derbyshire_2019-09-19.pdf",
+        "Derbyshire County Council",
+        (2019, 7, 8),
+        (2019, 8, 8),
+        dict(leadership=GOOD, help_protection=RI, looked_after=RI, overall=RI),
+    ),
 ]
 
 
@@ -146,8 +198,10 @@ def test_labels_follow_the_2023_framework_change(ilacs):
         ("10 to 21 July 2023", [(2023, 7, 10), (2023, 7, 21)]),
         ("11 – 22 July 2022", [(2022, 7, 11), (2022, 7, 22)]),
         ("29 December to 9 January 2020", [(2019, 12, 29), (2020, 1, 9)]),
-        ("5 to 9 December 2022 and 14 to 15 February 2023",
-         [(2022, 12, 5), (2022, 12, 9), (2023, 2, 14), (2023, 2, 15)]),
+        (
+            "5 to 9 December 2022 and 14 to 15 February 2023",
+            [(2022, 12, 5), (2022, 12, 9), (2023, 2, 14), (2023, 2, 15)],
+        ),
     ],
 )
 def test_parse_date_range(text, days):
@@ -165,14 +219,22 @@ def test_parse_date_range_rejects_incomplete_dates():
     ("page", "name"),
     [
         ("Inspection of Dorset local authority \nchildren’s services \nInspection dates: 1 to 5 May 2023", "Dorset"),
-        ("Inspection of Buckinghamshire Council\nchildren’s services \nInspection dates: 1 to 5 May 2023",
-         "Buckinghamshire Council"),
-        ("1\nIsle of Wight Council\nInspection of children’s social care services\nInspection dates: 1 to 5 May 2019",
-         "Isle of Wight Council"),
-        ("1\nSlough Borough Council\nInspection of local authority children’s services\nInspection dates: 1 May 2019",
-         "Slough Borough Council"),
-        ("Inspection of the Isle of Wight local \nauthority children’s services \nInspection dates: 1 to 5 May 2023",
-         "Isle of Wight"),
+        (
+            "Inspection of Buckinghamshire Council\nchildren’s services \nInspection dates: 1 to 5 May 2023",
+            "Buckinghamshire Council",
+        ),
+        (
+            "1\nIsle of Wight Council\nInspection of children’s social care services\nInspection dates: 1 to 5 May 2019",
+            "Isle of Wight Council",
+        ),
+        (
+            "1\nSlough Borough Council\nInspection of local authority children’s services\nInspection dates: 1 May 2019",
+            "Slough Borough Council",
+        ),
+        (
+            "Inspection of the Isle of Wight local \nauthority children’s services \nInspection dates: 1 to 5 May 2023",
+            "Isle of Wight",
+        ),
         ("Inspection of children’s social care services\nInspection dates: 1 to 5 May 2019", None),
     ],
 )
@@ -181,8 +243,15 @@ def test_find_la_name(page, name):
 
 
 def _made_up_report(page1: str) -> Report:
-    return Report(file="x.pdf", sha256="", urn="1", la_name_listed="x", listed_date="2021-01-02",
-                  pages=(page1, "page two"), report_type=ILACS)
+    return Report(
+        file="x.pdf",
+        sha256="",
+        urn="1",
+        la_name_listed="x",
+        listed_date="2021-01-02",
+        pages=(page1, "page two"),
+        report_type=ILACS,
+    )
 
 
 def test_unreadable_grade_and_missing_dates_are_warned_not_dropped():

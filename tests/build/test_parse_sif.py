@@ -6,11 +6,9 @@ Hand-checked values below were read by eye from the report text (page 1 unless s
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from analysis.vocab import ADEQUATE, GOOD, INADEQUATE, NOT_JUDGED, OUTSTANDING, REQUIRES_IMPROVEMENT
 from analysis.build.parse_sif import (
     SIF_AREAS,
     find_la_name,
@@ -19,8 +17,9 @@ from analysis.build.parse_sif import (
     parse_lscb_review,
     parse_sif,
 )
+from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
 from analysis.build.records import ParsedReport
-from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report, read_reports
+from analysis.vocab import ADEQUATE, GOOD, INADEQUATE, NOT_JUDGED, OUTSTANDING, REQUIRES_IMPROVEMENT
 
 RI = REQUIRES_IMPROVEMENT
 D = dt.date
@@ -43,11 +42,21 @@ MANIFEST_FALLBACKS = {
 
 #: Reports titled "Re-inspection of services for children ..." (classified SIF re-inspection).
 TITLED_REINSPECTIONS = {
-    "80418_norfolk_2018-01-19.pdf", "80429_birmingham_2016-11-25.pdf", "80442_buckinghamshire_2018-01-29.pdf",
-    "80456_coventry_2017-06-13.pdf", "80462_doncaster_2018-01-19.pdf", "80479_knowsley_2017-06-13.pdf",
-    "80480_lancashire_2018-08-17.pdf", "80518_wandsworth_2018-07-20.pdf", "80521_manchester_2017-12-21.pdf",
-    "80543_rotherham_2018-01-29.pdf", "80549_sandwell_2018-01-29.pdf", "80566_sunderland_2018-07-25.pdf",
-    "80567_surrey_2018-05-16.pdf", "80572_torbay_2018-08-24.pdf", "80577_west-berkshire_2017-07-07.pdf",
+    "80418_norfolk_2018-01-19.pdf",
+    "80429_birmingham_2016-11-25.pdf",
+    "80442_buckinghamshire_2018-01-29.pdf",
+    "80456_coventry_2017-06-13.pdf",
+    "80462_doncaster_2018-01-19.pdf",
+    "80479_knowsley_2017-06-13.pdf",
+    "80480_lancashire_2018-08-17.pdf",
+    "80518_wandsworth_2018-07-20.pdf",
+    "80521_manchester_2017-12-21.pdf",
+    "80543_rotherham_2018-01-29.pdf",
+    "80549_sandwell_2018-01-29.pdf",
+    "80566_sunderland_2018-07-25.pdf",
+    "80567_surrey_2018-05-16.pdf",
+    "80572_torbay_2018-08-24.pdf",
+    "80577_west-berkshire_2017-07-07.pdf",
     "80555_somerset_2018-01-29.pdf",  # "Reinspection", no hyphen
 }
 
@@ -154,6 +163,7 @@ def test_lscb_grade_found_where_the_board_was_reviewed(sif):
 
 def test_grade_distribution_of_the_headline_judgement(sif):
     """Counts as parsed (a regression guard; 147 first SIF inspections, 5 authorities' reports missing)."""
+
     def tally(kind: str) -> dict[str, int]:
         overall = [p.grade("overall") for p in sif.values() if p.report_type == kind]
         return {g: overall.count(g) for g in set(overall)}
@@ -177,88 +187,209 @@ def test_warnings_name_only_known_oddities(sif):
 HAND_CHECKED = {
     # file: (la_name, start, end, published, {area: grade})
     "80418_norfolk_2015-10-20.pdf": (
-        "Norfolk County Council", D(2015, 7, 6), D(2015, 7, 30), D(2015, 10, 19),
-        dict(overall=INADEQUATE, help_protection=RI, looked_after=INADEQUATE, adoption=RI,
-             care_leavers=INADEQUATE, leadership=RI, lscb=RI),
+        "Norfolk County Council",
+        D(2015, 7, 6),
+        D(2015, 7, 30),
+        D(2015, 10, 19),
+        dict(
+            overall=INADEQUATE,
+            help_protection=RI,
+            looked_after=INADEQUATE,
+            adoption=RI,
+            care_leavers=INADEQUATE,
+            leadership=RI,
+            lscb=RI,
+        ),
     ),
     # split inspection and no printed publication date
     "80551_sheffield_2014-02-21.pdf": (
-        "Sheffield City Council", D(2013, 11, 19), D(2014, 1, 30), D(2014, 2, 21),
-        dict(overall=RI, help_protection=GOOD, looked_after=RI, adoption=RI, care_leavers=GOOD, leadership=GOOD, lscb=GOOD),
+        "Sheffield City Council",
+        D(2013, 11, 19),
+        D(2014, 1, 30),
+        D(2014, 2, 21),
+        dict(
+            overall=RI,
+            help_protection=GOOD,
+            looked_after=RI,
+            adoption=RI,
+            care_leavers=GOOD,
+            leadership=GOOD,
+            lscb=GOOD,
+        ),
     ),
     # dd/mm/yyyy dates, publication date too
     "80512_redbridge_2016-11-25.pdf": (
-        "London Borough of Redbridge Council", D(2016, 9, 12), D(2016, 10, 6), D(2016, 11, 25),
-        dict(overall=GOOD, help_protection=GOOD, looked_after=GOOD, adoption=GOOD, care_leavers=RI, leadership=GOOD, lscb=GOOD),
+        "London Borough of Redbridge Council",
+        D(2016, 9, 12),
+        D(2016, 10, 6),
+        D(2016, 11, 25),
+        dict(
+            overall=GOOD,
+            help_protection=GOOD,
+            looked_after=GOOD,
+            adoption=GOOD,
+            care_leavers=RI,
+            leadership=GOOD,
+            lscb=GOOD,
+        ),
     ),
     # d/mm/yyyy without a leading zero
     "80564_stoke-on-trent_2015-08-12.pdf": (
-        "Stoke-on-Trent City Council", D(2015, 6, 1), D(2015, 6, 25), D(2015, 8, 10),
+        "Stoke-on-Trent City Council",
+        D(2015, 6, 1),
+        D(2015, 6, 25),
+        D(2015, 8, 10),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=GOOD, care_leavers=RI, leadership=RI, lscb=RI),
     ),
     # titled re-inspection
     "80418_norfolk_2018-01-19.pdf": (
-        "Norfolk Council", D(2017, 11, 13), D(2017, 11, 24), D(2018, 1, 19),
+        "Norfolk Council",
+        D(2017, 11, 13),
+        D(2017, 11, 24),
+        D(2018, 1, 19),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=OUTSTANDING, care_leavers=RI, leadership=RI),
     ),
     # table spills onto page 2; "Leadership, management and governance require improvement" in the prose above it
     "80535_oldham_2015-08-03.pdf": (
-        "Oldham Borough Council", D(2015, 5, 22), D(2015, 6, 18), D(2015, 8, 3),
+        "Oldham Borough Council",
+        D(2015, 5, 22),
+        D(2015, 6, 18),
+        D(2015, 8, 3),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=GOOD, care_leavers=RI, leadership=RI, lscb=RI),
     ),
     # "Not judged" adoption, a single inspection day
     "80450_london-corporation_2016-09-20.pdf": (
-        "City of London", D(2016, 7, 28), D(2016, 7, 28), D(2016, 9, 20),
-        dict(overall=GOOD, help_protection=GOOD, looked_after=GOOD, adoption=NOT_JUDGED, care_leavers=GOOD,
-             leadership=OUTSTANDING, lscb=OUTSTANDING),
+        "City of London",
+        D(2016, 7, 28),
+        D(2016, 7, 28),
+        D(2016, 9, 20),
+        dict(
+            overall=GOOD,
+            help_protection=GOOD,
+            looked_after=GOOD,
+            adoption=NOT_JUDGED,
+            care_leavers=GOOD,
+            leadership=OUTSTANDING,
+            lscb=OUTSTANDING,
+        ),
     ),
     # "Not Judged" for three areas
     "80455_isles-of-scilly_2016-06-27.pdf": (
-        "Isles of Scilly", D(2016, 4, 11), D(2016, 4, 28), D(2016, 6, 27),
-        dict(overall=GOOD, help_protection=GOOD, looked_after=NOT_JUDGED, adoption=NOT_JUDGED, care_leavers=NOT_JUDGED,
-             leadership=GOOD, lscb=RI),
+        "Isles of Scilly",
+        D(2016, 4, 11),
+        D(2016, 4, 28),
+        D(2016, 6, 27),
+        dict(
+            overall=GOOD,
+            help_protection=GOOD,
+            looked_after=NOT_JUDGED,
+            adoption=NOT_JUDGED,
+            care_leavers=NOT_JUDGED,
+            leadership=GOOD,
+            lscb=RI,
+        ),
     ),
     # leadership row misnumbered "1."
     "80581_wirral_2016-09-20.pdf": (
-        "Wirral Metropolitan Borough Council", D(2016, 7, 4), D(2016, 7, 28), D(2016, 9, 20),
-        dict(overall=INADEQUATE, help_protection=INADEQUATE, looked_after=RI, adoption=RI, care_leavers=INADEQUATE,
-             leadership=INADEQUATE, lscb=INADEQUATE),
+        "Wirral Metropolitan Borough Council",
+        D(2016, 7, 4),
+        D(2016, 7, 28),
+        D(2016, 9, 20),
+        dict(
+            overall=INADEQUATE,
+            help_protection=INADEQUATE,
+            looked_after=RI,
+            adoption=RI,
+            care_leavers=INADEQUATE,
+            leadership=INADEQUATE,
+            lscb=INADEQUATE,
+        ),
     ),
     # "The overall judgement is inadequate"; LSCB on page 1; 'originally published on 11 February 2014'
     "80553_slough_2014-02-14.pdf": (
-        "Slough Borough Council", D(2013, 11, 19), D(2013, 12, 11), D(2014, 2, 11),
-        dict(overall=INADEQUATE, help_protection=INADEQUATE, looked_after=INADEQUATE, adoption=RI,
-             care_leavers=INADEQUATE, leadership=INADEQUATE, lscb=INADEQUATE),
+        "Slough Borough Council",
+        D(2013, 11, 19),
+        D(2013, 12, 11),
+        D(2014, 2, 11),
+        dict(
+            overall=INADEQUATE,
+            help_protection=INADEQUATE,
+            looked_after=INADEQUATE,
+            adoption=RI,
+            care_leavers=INADEQUATE,
+            leadership=INADEQUATE,
+            lscb=INADEQUATE,
+        ),
     ),
     # grades wrapped over three lines: "Requires \nimprovement to be \ngood"; re-inspection titled "Inspection"
     "80458_darlington_2018-05-21.pdf": (
-        "Darlington", D(2018, 2, 27), D(2018, 3, 22), D(2018, 5, 21),
+        "Darlington",
+        D(2018, 2, 27),
+        D(2018, 3, 22),
+        D(2018, 5, 21),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=GOOD, care_leavers=GOOD, leadership=RI),
     ),
     # "Requires Improvement" (capital I); re-inspection titled "Inspection"
     "80506_lambeth_2018-05-09.pdf": (
-        "London Borough of Lambeth", D(2018, 1, 29), D(2018, 2, 22), D(2018, 5, 9),
+        "London Borough of Lambeth",
+        D(2018, 1, 29),
+        D(2018, 2, 22),
+        D(2018, 5, 9),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=INADEQUATE, care_leavers=RI, leadership=RI),
     ),
     "80482_leicester_2017-09-04.pdf": (
-        "Leicester City Council", D(2017, 6, 19), D(2017, 7, 13), D(2017, 9, 4),
+        "Leicester City Council",
+        D(2017, 6, 19),
+        D(2017, 7, 13),
+        D(2017, 9, 4),
         dict(overall=RI, help_protection=RI, looked_after=RI, adoption=GOOD, care_leavers=RI, leadership=GOOD),
     ),
     "80553_slough_2016-02-17.pdf": (
-        "Slough Borough Council", D(2015, 11, 24), D(2015, 12, 17), D(2016, 2, 17),
-        dict(overall=INADEQUATE, help_protection=INADEQUATE, looked_after=INADEQUATE, adoption=RI,
-             care_leavers=INADEQUATE, leadership=INADEQUATE, lscb=INADEQUATE),
+        "Slough Borough Council",
+        D(2015, 11, 24),
+        D(2015, 12, 17),
+        D(2016, 2, 17),
+        dict(
+            overall=INADEQUATE,
+            help_protection=INADEQUATE,
+            looked_after=INADEQUATE,
+            adoption=RI,
+            care_leavers=INADEQUATE,
+            leadership=INADEQUATE,
+            lscb=INADEQUATE,
+        ),
     ),
     # "Inspection date: 18 Feb 2014 – 12 March 2014", no printed publication date
     "80449_bradford_2014-05-23.pdf": (
-        "City of Bradford Metropolitan District Council", D(2014, 2, 18), D(2014, 3, 12), D(2014, 5, 23),
-        dict(overall=RI, help_protection=RI, looked_after=GOOD, adoption=GOOD, care_leavers=GOOD, leadership=GOOD, lscb=GOOD),
+        "City of Bradford Metropolitan District Council",
+        D(2014, 2, 18),
+        D(2014, 3, 12),
+        D(2014, 5, 23),
+        dict(
+            overall=RI,
+            help_protection=RI,
+            looked_after=GOOD,
+            adoption=GOOD,
+            care_leavers=GOOD,
+            leadership=GOOD,
+            lscb=GOOD,
+        ),
     ),
     # LSCB heading misses a word: "The Local Safeguarding Children is inadequate" (page 41)
     "80555_somerset_2015-03-27.pdf": (
-        "Somerset County Council", D(2015, 1, 20), D(2015, 2, 11), D(2015, 3, 27),
-        dict(overall=INADEQUATE, help_protection=INADEQUATE, looked_after=INADEQUATE, adoption=RI,
-             care_leavers=INADEQUATE, leadership=INADEQUATE, lscb=INADEQUATE),
+        "Somerset County Council",
+        D(2015, 1, 20),
+        D(2015, 2, 11),
+        D(2015, 3, 27),
+        dict(
+            overall=INADEQUATE,
+            help_protection=INADEQUATE,
+            looked_after=INADEQUATE,
+            adoption=RI,
+            care_leavers=INADEQUATE,
+            leadership=INADEQUATE,
+            lscb=INADEQUATE,
+        ),
     ),
 }
 
@@ -276,7 +407,9 @@ def test_table_spill_and_late_lscb_pages(sif):
     oldham = {j.area: j for j in sif["80535_oldham_2015-08-03.pdf"].judgements}
     assert [oldham[a].page for a in SIF_AREAS] == [1, 1, 1, 2, 2]
     assert oldham["lscb"].page == 44
-    assert sif["80418_norfolk_2015-10-20.pdf"].judgements[-1].page == 39  # "The Local Safeguarding Children Board requires improvement"
+    assert (
+        sif["80418_norfolk_2015-10-20.pdf"].judgements[-1].page == 39
+    )  # "The Local Safeguarding Children Board requires improvement"
     assert {j.area: j.page for j in sif["80555_somerset_2015-03-27.pdf"].judgements}["lscb"] == 41
     assert {j.area: j.page for j in sif["80553_slough_2014-02-14.pdf"].judgements}["lscb"] == 1
 
@@ -322,10 +455,38 @@ def test_lac_2013_reports(reports):
     parsed = {f: parse_lac_2013(r) for f, r in reports.items() if r.report_type == LAC_2013}
     expected = {
         # file: (la_name, start, end, published, looked_after, capacity)
-        "80418_norfolk_2013-08-16.pdf": ("Norfolk County Council", D(2013, 7, 8), D(2013, 7, 12), D(2013, 8, 16), INADEQUATE, INADEQUATE),
-        "80476_kent_2013-08-23.pdf": ("Kent County Council", D(2013, 7, 15), D(2013, 7, 19), D(2013, 8, 23), ADEQUATE, GOOD),
-        "80522_medway_2013-08-23.pdf": ("Medway Council", D(2013, 7, 15), D(2013, 7, 19), D(2013, 8, 23), INADEQUATE, ADEQUATE),
-        "80549_sandwell_2013-08-02.pdf": ("Sandwell Metropolitan Borough Council", D(2013, 6, 24), D(2013, 6, 28), D(2013, 8, 2), INADEQUATE, ADEQUATE),
+        "80418_norfolk_2013-08-16.pdf": (
+            "Norfolk County Council",
+            D(2013, 7, 8),
+            D(2013, 7, 12),
+            D(2013, 8, 16),
+            INADEQUATE,
+            INADEQUATE,
+        ),
+        "80476_kent_2013-08-23.pdf": (
+            "Kent County Council",
+            D(2013, 7, 15),
+            D(2013, 7, 19),
+            D(2013, 8, 23),
+            ADEQUATE,
+            GOOD,
+        ),
+        "80522_medway_2013-08-23.pdf": (
+            "Medway Council",
+            D(2013, 7, 15),
+            D(2013, 7, 19),
+            D(2013, 8, 23),
+            INADEQUATE,
+            ADEQUATE,
+        ),
+        "80549_sandwell_2013-08-02.pdf": (
+            "Sandwell Metropolitan Borough Council",
+            D(2013, 6, 24),
+            D(2013, 6, 28),
+            D(2013, 8, 2),
+            INADEQUATE,
+            ADEQUATE,
+        ),
     }
     assert set(parsed) == set(expected)
     for file, (name, start, end, published, looked_after, capacity) in expected.items():
@@ -341,7 +502,11 @@ def test_standalone_lscb_review(reports):
     parsed = parse_lscb_review(report)
     assert report.file == "80567_surrey_2015-08-03.pdf"
     assert parsed.la_name == "Surrey Safeguarding Children Board"
-    assert (parsed.start_date, parsed.end_date, parsed.published_date) == (D(2015, 6, 15), D(2015, 6, 17), D(2015, 8, 3))
+    assert (parsed.start_date, parsed.end_date, parsed.published_date) == (
+        D(2015, 6, 15),
+        D(2015, 6, 17),
+        D(2015, 8, 3),
+    )
     assert grades(parsed) == {"lscb": RI}
     assert parsed.warnings == []
 
@@ -380,7 +545,9 @@ def test_la_name_wraps_and_drops_the_page_number():
 
 
 def test_unreadable_report_warns_instead_of_raising():
-    report = Report(file="x.pdf", sha256="", urn="", la_name_listed="", listed_date="", pages=("nothing here",), report_type=SIF)
+    report = Report(
+        file="x.pdf", sha256="", urn="", la_name_listed="", listed_date="", pages=("nothing here",), report_type=SIF
+    )
     parsed = parse_sif(report)
     assert parsed.judgements == [] and parsed.start_date is None and parsed.published_date is None
     assert len(parsed.warnings) == 1 + 1 + 1 + 1 + len(SIF_AREAS)  # name, dates, published, overall, five rows

@@ -10,7 +10,6 @@ import datetime as dt
 
 import pytest
 
-from analysis.vocab import ADEQUATE, GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
 from analysis.build.parse_sif_context import (
     RATE_ROUNDING,
     RATE_TOLERANCE,
@@ -20,8 +19,9 @@ from analysis.build.parse_sif_context import (
     parse_previous,
     previous_grade,
 )
-from analysis.build.records import ContextStat, PreviousInspection
 from analysis.build.pdf_text import SIF, SIF_REINSPECTION, Report
+from analysis.build.records import ContextStat, PreviousInspection
+from analysis.vocab import ADEQUATE, GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,10 @@ def test_previous_published_month(previous):
 def test_previous_reinspection_list(previous):
     # Buckinghamshire 2018: "The last inspection report ... was published in August 2014. The
     # judgements for the local authority were: overall effectiveness: inadequate ..."
-    assert [(r.inspection_type, r.area, r.grade, r.start_date, r.date_precision) for r in previous["80442_buckinghamshire_2018-01-29.pdf"]] == [
+    assert [
+        (r.inspection_type, r.area, r.grade, r.start_date, r.date_precision)
+        for r in previous["80442_buckinghamshire_2018-01-29.pdf"]
+    ] == [
         ("SIF", "overall", INADEQUATE, dt.date(2014, 8, 1), "published month"),
         ("SIF", "help_protection", INADEQUATE, dt.date(2014, 8, 1), "published month"),
         ("SIF", "looked_after", INADEQUATE, dt.date(2014, 8, 1), "published month"),
@@ -191,7 +194,9 @@ def test_previous_coverage(sif, previous):
         "80560_st-helens_2015-01-20.pdf",
     ]
     reinspections = [name for name, r in sif.items() if r.report_type == SIF_REINSPECTION]
-    with_overall = [n for n in reinspections if any(r.area == "overall" and r.inspection_type == "SIF" for r in previous[n])]
+    with_overall = [
+        n for n in reinspections if any(r.area == "overall" and r.inspection_type == "SIF" for r in previous[n])
+    ]
     # Birmingham 2016, Coventry 2017, Slough 2016 give only help/protection and looked-after
     # grades; Doncaster 2018 only help and protection ("At the last Ofsted inspection in 2015, help
     # and protection services were judged to be still inadequate").
@@ -306,8 +311,17 @@ def test_number_footnotes():
 
 
 def test_context_coverage(context):
-    counts = {m: sum(m in stats for stats in context.values()) for m in (
-        "children_under_18", "poverty_pct", "children_in_need", "child_protection_plans", "looked_after", "looked_after_rate")}
+    counts = {
+        m: sum(m in stats for stats in context.values())
+        for m in (
+            "children_under_18",
+            "poverty_pct",
+            "children_in_need",
+            "child_protection_plans",
+            "looked_after",
+            "looked_after_rate",
+        )
+    }
     # Of 167 reports. Missing and checked by hand: poverty (Coventry 2014, Hillingdon 2014 give none;
     # Luton 2016 gives no figure), children in need (Southampton 2014 gives none), rate (Isles of
     # Scilly: none looked after; Gloucestershire 2017, Islington 2017 give no rate).
@@ -344,5 +358,7 @@ def test_check_context_catches_a_misread():
     assert len(check_context(misread)) == 1
     # Just outside the tolerance.
     edge = 63.2 * (1 + RATE_TOLERANCE) + RATE_ROUNDING + 0.1
-    assert check_context([stat("children_under_18", 10_000), stat("looked_after", edge), stat("looked_after_rate", 63.2)])
+    assert check_context(
+        [stat("children_under_18", 10_000), stat("looked_after", edge), stat("looked_after_rate", 63.2)]
+    )
     assert check_context([stat("poverty_pct", 170)])

@@ -70,7 +70,7 @@ def _mini_collection(tmp_path: Path, report_dir: Path) -> Path:
     data = (report_dir / "80426_barnsley_2014-08-08.pdf").read_bytes()
     (folder / "80426_barnsley_2014-08-08.pdf").write_bytes(data[: len(data) // 3])
     lines = (report_dir / "MANIFEST.csv").read_text().splitlines()
-    keep = [lines[0]] + [l for l in lines[1:] if l.split(",")[0] in {good, "80426_barnsley_2014-08-08.pdf"}]
+    keep = [lines[0]] + [line for line in lines[1:] if line.split(",")[0] in {good, "80426_barnsley_2014-08-08.pdf"}]
     (folder / "MANIFEST.csv").write_text("\n".join(keep) + "\n")
     return folder
 
@@ -91,5 +91,7 @@ def test_bad_files_are_logged_not_fatal(tmp_path: Path, report_dir: Path) -> Non
 def test_read_pdf_pages_error_names_file(tmp_path: Path) -> None:
     fake = tmp_path / "error.pdf"
     fake.write_text("<html>Service unavailable</html>")
-    with pytest.raises(reports.ReportReadError, match=r"error\.pdf: not a PDF \(expected the '%PDF-' header, found '<html>"):
+    with pytest.raises(
+        reports.ReportReadError, match=r"error\.pdf: not a PDF \(expected the '%PDF-' header, found '<html>"
+    ):
         reports.read_pdf_pages(fake)

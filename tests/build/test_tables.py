@@ -7,7 +7,6 @@ import filecmp
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +51,9 @@ def test_sif_coverage(tables, summary) -> None:
     first = sif[sif["inspection_type"] == "SIF"]
     assert first["la_code"].nunique() == len(first) == 147
     assert summary["sif"]["authorities_with_primary_sif_report"] == 147
-    graded = judgements[judgements["inspection_id"].isin(sif.loc[sif["inspection_type"] != "LSCB review", "inspection_id"])]
+    graded = judgements[
+        judgements["inspection_id"].isin(sif.loc[sif["inspection_type"] != "LSCB review", "inspection_id"])
+    ]
     areas = graded.groupby("inspection_id")["area"].apply(set)
     needed = {"overall", "help_protection", "looked_after", "adoption", "care_leavers", "leadership"}
     assert len(areas) == 167 and all(needed <= a for a in areas)
@@ -215,7 +216,10 @@ def test_sif_report_statistics_in_context(tables) -> None:
         "sif_report_poverty_pct_in_poverty": 127,
         "sif_report_poverty_pct_low_income_families": 37,
     }
-    norfolk = context[(context["source"] == "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=4") & (context["measure"] == "sif_report_looked_after_rate")]
+    norfolk = context[
+        (context["source"] == "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=4")
+        & (context["measure"] == "sif_report_looked_after_rate")
+    ]
     assert norfolk["value"].tolist() == ["63.2"] and norfolk["year"].tolist() == ["2015"]
 
 
@@ -224,7 +228,11 @@ def test_previous_inspections_named_in_sif_reports(tables) -> None:
     pre = inspections[inspections["framework"] == "pre-SIF"]
     assert len(pre) == 286
     norfolk = pre[pre["inspection_id"] == "80418_norfolk_2015-10-20-prev-child-protection"].iloc[0]
-    assert (norfolk["start_date"], norfolk["date_precision"], norfolk["source"]) == ("2013-01-01", "month", "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=3")
+    assert (norfolk["start_date"], norfolk["date_precision"], norfolk["source"]) == (
+        "2013-01-01",
+        "month",
+        "ofsted/reports/80418_norfolk_2015-10-20.pdf#page=3",
+    )
     grade = judgements[judgements["inspection_id"] == norfolk["inspection_id"]]
     assert grade[["area", "grade"]].values.tolist() == [["safeguarding", "Inadequate"]]
     # the 2013 looked after children report of Norfolk is not doubled by the SIF report naming it
@@ -244,9 +252,15 @@ REPORT = "ofsted/reports/80418_norfolk_2015-10-20.pdf"
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ("html page", r"Checksum mismatch: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found sha256: "),
+        (
+            "html page",
+            r"Checksum mismatch: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found sha256: ",
+        ),
         ("truncated", r"Checksum mismatch: .*80418_norfolk_2015-10-20\.pdf"),
-        ("missing pdf", r"Raw file missing: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found: no file"),
+        (
+            "missing pdf",
+            r"Raw file missing: .*80418_norfolk_2015-10-20\.pdf\n  expected sha256: [0-9a-f]{64}\n  found: no file",
+        ),
         ("missing ods", r"Raw file missing: .*LA_Inspection_Outcomes_as_at_31_March_2025\.ods"),
         ("extra file", r"Raw file not in the provenance record: .*stray\.pdf"),
     ],

@@ -18,14 +18,17 @@ from urllib.parse import unquote, urlparse
 import pytest
 import yaml
 
-from analysis import checksums
-from analysis.publish import html, records, runner
 from analysis.paths import DATA_PROCESSED
+from analysis.publish import runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -72,7 +75,10 @@ class PageWatch:
     def __init__(self, page) -> None:
         self.errors: list[str] = []
         self.network: list[str] = []
-        page.on("console", lambda msg: self.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+        page.on(
+            "console",
+            lambda msg: self.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
+        )
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
         page.on("requestfailed", lambda req: self.errors.append(f"request failed: {req.url}"))
 

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from analysis import checksums
-from analysis.publish import html, records, runner
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS
+from analysis.publish import html, records, runner
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 HELLO = FIXTURES / "hello.ipynb"
@@ -59,10 +59,13 @@ def build(params: Path, out: Path, data: Path, **kwargs) -> runner.BuildResult:
 
 
 def test_load_runs_names_outputs_after_notebook_and_set(tmp_path: Path) -> None:
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(HELLO)},
-        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(HELLO)},
+            {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
+        ],
+    )
     runs = runner.load_runs(params)
     assert [r.name for r in runs] == ["hello", "hello--five"]
     assert [r.parameters for r in runs] == [{}, {"n": 5}]
@@ -71,7 +74,9 @@ def test_load_runs_names_outputs_after_notebook_and_set(tmp_path: Path) -> None:
 
 def test_load_runs_rejects_repeated_runs_and_bad_set_names(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="repeated"):
-        runner.load_runs(write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}, {"notebook": str(HELLO), "set": "default"}]))
+        runner.load_runs(
+            write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO)}, {"notebook": str(HELLO), "set": "default"}])
+        )
     with pytest.raises(ValueError, match="set name"):
         runner.load_runs(write_params(tmp_path / "q.yaml", [{"notebook": str(HELLO), "set": "a b"}]))
     with pytest.raises(FileNotFoundError):
@@ -130,14 +135,14 @@ def test_external_references_finds_images_frames_media_and_css_urls() -> None:
         '<img alt="x" src="https://example.org/a.png"><iframe src="//example.org/frame"></iframe>'
         '<video controls src="http://example.org/v.mp4"></video><audio src="https://example.org/a.ogg"></audio>'
         '<picture><source srcset="https://example.org/b.webp"><source src="https://example.org/c.webm"></picture>'
-        '<div style="background: url(\'https://example.org/bg.png\')"></div>'
+        "<div style=\"background: url('https://example.org/bg.png')\"></div>"
         '<style>@font-face { src: url( "//fonts.example.org/f.woff2" ) }</style>'
     )
     assert len(html.external_references(page)) == 8
     offline = (
         '<img src="data:image/png;base64,iVBORw0KGgo="><img src="figures/a.png"><iframe src="other.html"></iframe>'
         '<div style="background: url(data:image/png;base64,AAAA)"></div><a href="https://example.org">a link</a>'
-        '<p>see https://example.org or url(https://example.org) in text</p>'
+        "<p>see https://example.org or url(https://example.org) in text</p>"
     )
     assert html.external_references(offline) == []
 
@@ -146,10 +151,13 @@ def test_external_references_finds_images_frames_media_and_css_urls() -> None:
 
 
 def test_build_executes_renders_and_then_skips_unchanged_runs(tmp_path: Path, data_dir: Path) -> None:
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(HELLO)},
-        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5, "label": "five"}},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(HELLO)},
+            {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5, "label": "five"}},
+        ],
+    )
     out = tmp_path / "reports"
 
     first = build(params, out, data_dir)
@@ -174,10 +182,13 @@ def test_build_executes_renders_and_then_skips_unchanged_runs(tmp_path: Path, da
     assert json.loads((out / "manifest.json").read_text())["executed"] == []
 
     # A parameter change reruns only that run; a data change reruns all; --force reruns all.
-    write_params(params, [
-        {"notebook": str(HELLO)},
-        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 4, "label": "five"}},
-    ])
+    write_params(
+        params,
+        [
+            {"notebook": str(HELLO)},
+            {"notebook": str(HELLO), "set": "five", "parameters": {"n": 4, "label": "five"}},
+        ],
+    )
     third = build(params, out, data_dir)
     assert third.executed == ["hello--five"] and third.skipped == ["hello"]
     assert third.manifest["runs"]["hello--five"]["records"]["sum_of_squares"] == 14
@@ -211,7 +222,7 @@ def test_html_report_stands_alone_offline(tmp_path: Path, data_dir: Path) -> Non
     # Figures are embedded, the parameters are shown at the top, there is a table of contents and
     # the code is hidden behind a toggle.
     assert page.count("data:image/png;base64,") >= 1
-    header = page[page.index('<header class="report-header">'):page.index("</header>")]
+    header = page[page.index('<header class="report-header">') : page.index("</header>")]
     assert "<th>n</th><td><code>7</code></td>" in header and "<th>label</th>" in header
     assert '<nav class="toc">' in header and 'href="#Squares"' in header
     assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in page
@@ -225,7 +236,9 @@ def test_failing_notebook_stops_the_build_and_keeps_the_good_report(
     notebooks = tmp_path / "nb"
     notebooks.mkdir()
     shutil.copy(HELLO, notebooks / "analysis.ipynb")
-    params = write_params(tmp_path / "p.yaml", [{"notebook": str(notebooks / "analysis.ipynb")}, {"notebook": str(HELLO)}])
+    params = write_params(
+        tmp_path / "p.yaml", [{"notebook": str(notebooks / "analysis.ipynb")}, {"notebook": str(HELLO)}]
+    )
     out = tmp_path / "reports"
     assert build(params, out, data_dir).ok
     good_html = (out / "html" / "analysis.html").read_bytes()
@@ -235,10 +248,20 @@ def test_failing_notebook_stops_the_build_and_keeps_the_good_report(
     # The same run's notebook now raises: one worker, so the run queued after it never starts.
     shutil.copy(FAILS, notebooks / "analysis.ipynb")
     (data_dir / "table.csv").write_text("changed\n")  # makes hello stale too
-    status = runner.main([
-        "--params", str(params), "--out", str(out), "--data", str(data_dir),
-        "--package", str(data_dir.parent / "package"), "--jobs", "1",
-    ])
+    status = runner.main(
+        [
+            "--params",
+            str(params),
+            "--out",
+            str(out),
+            "--data",
+            str(data_dir),
+            "--package",
+            str(data_dir.parent / "package"),
+            "--jobs",
+            "1",
+        ]
+    )
     assert status == 1
     err = capsys.readouterr().err
     assert "FAILED analysis" in err and str(notebooks / "analysis.ipynb") in err
@@ -268,7 +291,9 @@ def test_failing_notebook_stops_the_build_and_keeps_the_good_report(
     assert not failed.exists()
 
 
-def test_fixture_fails_notebook_fails_the_cli(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fixture_fails_notebook_fails_the_cli(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     params = write_params(tmp_path / "p.yaml", [{"notebook": str(FAILS)}])
     out = tmp_path / "reports"
     assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
@@ -284,7 +309,11 @@ def test_fixture_fails_notebook_fails_the_cli(tmp_path: Path, data_dir: Path, ca
 def make_notebook(path: Path, parameters: str, code: str) -> Path:
     """A small notebook at `path` with a tagged `parameters` cell and one code cell, on the project kernel."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": runner.KERNEL_NAME, "display_name": "Python (Ofsted LA analysis)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": runner.KERNEL_NAME,
+        "display_name": "Python (Ofsted LA analysis)",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, nbformat.v4.new_code_cell(code)]
@@ -319,16 +348,21 @@ def test_a_run_waits_for_the_runs_it_needs_and_reruns_when_their_record_changes(
 ) -> None:
     reads = reads_hello(tmp_path / "nb")
     # The dependent run is listed first and there are two workers: it still runs after hello.
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(reads), "needs": ["hello"]},
-        {"notebook": str(HELLO)},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(reads), "needs": ["hello"]},
+            {"notebook": str(HELLO)},
+        ],
+    )
     assert runner.load_runs(params)[0].needs == ("hello",)
     out = tmp_path / "reports"
     first = build(params, out, data_dir, jobs=2)
     assert first.executed == ["hello", "reads"] and first.ok
     lines = capsys.readouterr().out.splitlines()
-    assert [i for i, line in enumerate(lines) if " hello " in line] < [i for i, line in enumerate(lines) if " reads " in line]
+    assert [i for i, line in enumerate(lines) if " hello " in line] < [
+        i for i, line in enumerate(lines) if " reads " in line
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs"]["reads"]["records"] == {"from_need": 5}
     hello_record = checksums.sha256_of(out / "executed" / "hello.record.json")
@@ -336,11 +370,15 @@ def test_a_run_waits_for_the_runs_it_needs_and_reruns_when_their_record_changes(
 
     assert build(params, out, data_dir).skipped == ["hello", "reads"]
     # hello reruns (its parameters changed) but records the same: the run that needs it is up to date.
-    write_params(params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 3}}])
+    write_params(
+        params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 3}}]
+    )
     third = build(params, out, data_dir)
     assert third.executed == ["hello"] and third.skipped == ["reads"]
     # hello records something else: the run that needs it reruns, on the record of this build.
-    write_params(params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 4}}])
+    write_params(
+        params, [{"notebook": str(reads), "needs": ["hello"]}, {"notebook": str(HELLO), "parameters": {"n": 4}}]
+    )
     fourth = build(params, out, data_dir)
     assert fourth.executed == ["hello", "reads"]
     assert fourth.manifest["runs"]["reads"]["records"] == {"from_need": 14}
@@ -360,7 +398,9 @@ def test_needs_naming_an_unknown_run_or_forming_a_cycle_is_an_error_naming_the_r
     with pytest.raises(ValueError, match="runs hello--a -> hello--a form a cycle"):
         runner.load_runs(params)
     write_params(params, runs(("a", ["hello--b"]), ("b", ["hello--x"])))
-    with pytest.raises(ValueError, match=r"run hello--b needs hello--x, which is not a run in this file.*hello--a, hello--b"):
+    with pytest.raises(
+        ValueError, match=r"run hello--b needs hello--x, which is not a run in this file.*hello--a, hello--b"
+    ):
         runner.load_runs(params)
     write_params(params, runs(("a", "hello--b"), ("b", [])))
     with pytest.raises(ValueError, match="needs: must be a list of run names"):
@@ -375,16 +415,21 @@ def test_needs_naming_an_unknown_run_or_forming_a_cycle_is_an_error_naming_the_r
 def test_a_failed_run_skips_the_runs_that_need_it(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(FAILS)},
-        {"notebook": str(HELLO), "set": "x", "needs": ["fails"]},
-        {"notebook": str(HELLO), "set": "y", "needs": ["hello--x"]},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(FAILS)},
+            {"notebook": str(HELLO), "set": "x", "needs": ["fails"]},
+            {"notebook": str(HELLO), "set": "y", "needs": ["hello--x"]},
+        ],
+    )
     out = tmp_path / "reports"
     result = build(params, out, data_dir, jobs=2)
     assert result.failed == ["fails"] and not result.ok and result.executed == []
-    assert result.blocked == {"hello--x": "needs fails, which failed",
-                              "hello--y": "needs hello--x, which needs fails, which failed"}
+    assert result.blocked == {
+        "hello--x": "needs fails, which failed",
+        "hello--y": "needs hello--x, which needs fails, which failed",
+    }
     captured = capsys.readouterr()
     assert "hello--x" in captured.out and "skipped" in captured.out and "(needs fails, which failed)" in captured.out
     assert "skipped hello--y: needs hello--x, which needs fails, which failed" in captured.err
@@ -393,9 +438,21 @@ def test_a_failed_run_skips_the_runs_that_need_it(
     assert manifest["runs"]["hello--x"]["reason"] == "needs fails, which failed"
     assert manifest["blocked"] == result.blocked
     assert not (out / "executed" / "hello--x.ipynb").exists()
-    assert runner.main([
-        "--params", str(params), "--out", str(out), "--data", str(data_dir), "--package", str(data_dir.parent / "package"),
-    ]) == 1
+    assert (
+        runner.main(
+            [
+                "--params",
+                str(params),
+                "--out",
+                str(out),
+                "--data",
+                str(data_dir),
+                "--package",
+                str(data_dir.parent / "package"),
+            ]
+        )
+        == 1
+    )
 
 
 class _Signalling:
@@ -439,22 +496,32 @@ def test_a_second_build_of_the_same_folder_waits_for_the_lock(
     assert build(params, out, data_dir).ok and "another report build" not in stderr.text
 
 
-@pytest.mark.parametrize(("parameters", "found"), [
-    ({"flag": "no"}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found str 'no'"),
-    ({"flag": 1}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found int 1"),
-    ({"n": "3"}, "parameter 'n' expects int (`n: int` in typed.ipynb), found str '3'"),
-    ({"n": True}, "parameter 'n' expects int (`n: int` in typed.ipynb), found bool True"),
-    ({"label": 2018}, "parameter 'label' expects str (`label: str` in typed.ipynb), found int 2018"),
-    ({"size": 1}, "parameter 'size' is not in the parameters cell of typed.ipynb (expected one of: flag, n, ratio, label)"),
-], ids=["bool-as-string", "bool-as-int", "int-as-string", "int-as-bool", "str-as-int", "unknown-name"])
+@pytest.mark.parametrize(
+    ("parameters", "found"),
+    [
+        ({"flag": "no"}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found str 'no'"),
+        ({"flag": 1}, "parameter 'flag' expects bool (`flag: bool` in typed.ipynb), found int 1"),
+        ({"n": "3"}, "parameter 'n' expects int (`n: int` in typed.ipynb), found str '3'"),
+        ({"n": True}, "parameter 'n' expects int (`n: int` in typed.ipynb), found bool True"),
+        ({"label": 2018}, "parameter 'label' expects str (`label: str` in typed.ipynb), found int 2018"),
+        (
+            {"size": 1},
+            "parameter 'size' is not in the parameters cell of typed.ipynb (expected one of: flag, n, ratio, label)",
+        ),
+    ],
+    ids=["bool-as-string", "bool-as-int", "int-as-string", "int-as-bool", "str-as-int", "unknown-name"],
+)
 def test_a_parameter_of_the_wrong_type_or_unknown_name_stops_the_build_before_anything_runs(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], parameters: dict, found: str
 ) -> None:
     notebook = typed(tmp_path / "nb")
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(HELLO)},  # a good run listed first does not run either
-        {"notebook": str(notebook), "set": "bad", "parameters": parameters},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(HELLO)},  # a good run listed first does not run either
+            {"notebook": str(notebook), "set": "bad", "parameters": parameters},
+        ],
+    )
     out = tmp_path / "reports"
     assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
     err = capsys.readouterr().err
@@ -465,10 +532,13 @@ def test_a_parameter_of_the_wrong_type_or_unknown_name_stops_the_build_before_an
 
 def test_a_float_parameter_accepts_an_int_and_right_types_pass(tmp_path: Path) -> None:
     notebook = typed(tmp_path / "nb")
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(notebook), "parameters": {"flag": False, "n": 2, "ratio": 1, "label": "y"}},
-        {"notebook": str(notebook), "set": "f", "parameters": {"ratio": 0.25}},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(notebook), "parameters": {"flag": False, "n": 2, "ratio": 1, "label": "y"}},
+            {"notebook": str(notebook), "set": "f", "parameters": {"ratio": 0.25}},
+        ],
+    )
     runner.check_parameters(runner.load_runs(params), params)  # no error
     with pytest.raises(ValueError, match="'ratio' expects float .*found str '0.5'"):
         runner.check_parameters([runner.Run("t", notebook, "default", {"ratio": "0.5"})], params)
@@ -480,7 +550,9 @@ def _simulate_read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder.chmod(0o555)
     if os.geteuid() == 0:
         real = runner._write_probe
-        monkeypatch.setattr(runner, "_write_probe", lambda path: Path(path).resolve() != folder.resolve() and real(path))
+        monkeypatch.setattr(
+            runner, "_write_probe", lambda path: Path(path).resolve() != folder.resolve() and real(path)
+        )
 
 
 def test_an_unwritable_output_folder_stops_the_build_with_one_line(
@@ -495,8 +567,10 @@ def test_an_unwritable_output_folder_stops_the_build_with_one_line(
         for out in (locked, locked / "reports"):  # the folder itself, or its parent when it does not exist yet
             assert runner.main(["--params", str(params), "--out", str(out), "--data", str(data_dir)]) == 1
             err = capsys.readouterr().err
-            assert err == (f"ERROR: {locked} is not writable: the report build writes executed notebooks, HTML and"
-                           " the manifest there; use a writable clone\n")
+            assert err == (
+                f"ERROR: {locked} is not writable: the report build writes executed notebooks, HTML and"
+                " the manifest there; use a writable clone\n"
+            )
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o755)
@@ -511,14 +585,25 @@ def test_an_unchanged_build_rewrites_neither_manifest_nor_index_and_succeeds_rea
     assert build(params, out, data_dir).executed == ["hello"]
     built_at = json.loads((out / "manifest.json").read_text())["built_at"]
     assert build(params, out, data_dir).skipped == ["hello"]  # records that this build executed nothing
-    written = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in (out / "manifest.json", out / "index.html")}
+    written = {
+        p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in (out / "manifest.json", out / "index.html")
+    }
     assert json.loads((out / "manifest.json").read_text())["built_at"] == built_at
     assert build(params, out, data_dir).skipped == ["hello"]
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in written} == written
     assert not list(out.glob(".index.*"))
 
     capsys.readouterr()
-    argv = ["--params", str(params), "--out", str(out), "--data", str(data_dir), "--package", str(data_dir.parent / "package")]
+    argv = [
+        "--params",
+        str(params),
+        "--out",
+        str(out),
+        "--data",
+        str(data_dir),
+        "--package",
+        str(data_dir.parent / "package"),
+    ]
     _simulate_read_only(out, monkeypatch)
     try:
         assert runner.main(argv) == 0
@@ -532,14 +617,21 @@ def test_an_unchanged_build_rewrites_neither_manifest_nor_index_and_succeeds_rea
 
 
 def test_a_run_removed_from_the_params_file_loses_its_outputs(tmp_path: Path, data_dir: Path) -> None:
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(HELLO)},
-        {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {"notebook": str(HELLO)},
+            {"notebook": str(HELLO), "set": "five", "parameters": {"n": 5}},
+        ],
+    )
     out = tmp_path / "reports"
     assert build(params, out, data_dir, jobs=2).ok
-    files = ["executed/hello--five.ipynb", "executed/hello--five.record.json", "executed/hello--five.log",
-             "html/hello--five.html"]
+    files = [
+        "executed/hello--five.ipynb",
+        "executed/hello--five.record.json",
+        "executed/hello--five.log",
+        "html/hello--five.html",
+    ]
     assert all((out / f).exists() for f in files)
     others = ["executed/hello--five-notes.txt", "executed/hello--fivex.ipynb", "html/hello--five.html.bak", "notes.md"]
     for other in others:
@@ -604,7 +696,9 @@ def test_notebook_twin_is_in_sync(path: Path) -> None:
     import jupytext
 
     twin = path.with_suffix(".py")
-    assert twin.exists(), f"{path.name} has no jupytext twin {twin.name}; run `jupytext --set-formats ipynb,py:percent {path}`"
+    assert twin.exists(), (
+        f"{path.name} has no jupytext twin {twin.name}; run `jupytext --set-formats ipynb,py:percent {path}`"
+    )
     assert nbformat.read(path, as_version=4).metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
 
     def cells(nb) -> list[tuple[str, str, list[str]]]:
@@ -632,7 +726,6 @@ def test_params_file_runs_every_committed_notebook() -> None:
 
 
 # --- the real notebooks on the real processed data ----------------------------------------------
-
 
 
 @pytest.fixture(scope="module")
@@ -667,10 +760,16 @@ def test_fresh_build_writes_index_and_every_report_then_reruns_nothing(fresh_bui
 def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -> None:
     out, _ = fresh_build
     default = json.loads((out / "manifest.json").read_text())["runs"]["00_data_overview"]["records"]
-    params = write_params(tmp_path / "p.yaml", [
-        {"notebook": str(NOTEBOOKS / "00_data_overview.ipynb"), "set": "test",
-         "parameters": {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"}},
-    ])
+    params = write_params(
+        tmp_path / "p.yaml",
+        [
+            {
+                "notebook": str(NOTEBOOKS / "00_data_overview.ipynb"),
+                "set": "test",
+                "parameters": {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"},
+            },
+        ],
+    )
     result = runner.run_reports(params, tmp_path / "reports")
     assert result.ok
     records = result.manifest["runs"]["00_data_overview--test"]["records"]
@@ -683,8 +782,11 @@ def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -
     # The test run: ILACS only, no secondary rows, judgements in force at the end of 2021: those of each
     # authority's latest ILACS report published by then (every ILACS row has its publication date, and
     # by then an ILACS report has replaced any earlier SIF grade), not the latest grade per area.
-    ilacs = inspections[(inspections["framework"] == "ILACS") & (inspections["source_quality"] != "secondary")
-                        & (inspections["published_date"] <= "2021-12-31")]
+    ilacs = inspections[
+        (inspections["framework"] == "ILACS")
+        & (inspections["source_quality"] != "secondary")
+        & (inspections["published_date"] <= "2021-12-31")
+    ]
     latest = ilacs.sort_values(["la_code", "published_date", "inspection_id"]).groupby("la_code").tail(1)
     # ... of the authorities that exist then: Northamptonshire (to 2021-03-31) and Bournemouth (to
     # 2019-03-31) had ILACS reports but are no longer in force.
@@ -692,8 +794,11 @@ def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -
     gone = set(las.loc[las["valid_to"].notna() & (las["valid_to"] < "2021-12-31"), "la_code"])
     assert {"E10000021", "E06000028"} <= gone and gone & set(latest["la_code"])
     latest = latest[~latest["la_code"].isin(gone)]
-    graded = judgements[judgements["inspection_id"].isin(latest["inspection_id"])
-                        & (judgements["grade"] != "Not judged") & (judgements["source_quality"] != "secondary")]
+    graded = judgements[
+        judgements["inspection_id"].isin(latest["inspection_id"])
+        & (judgements["grade"] != "Not judged")
+        & (judgements["source_quality"] != "secondary")
+    ]
     assert records["parameters"] == {"framework": "ILACS", "include_secondary": False, "as_at": "2021-12-31"}
     assert records["frameworks"] == ["ILACS"]
     assert records["n_inspections"] == len(latest) < default["n_inspections"]
@@ -704,12 +809,23 @@ def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -
     # Coverage is dated too: ILACS rows of the official history published by then, not the all-time count.
     official = inspections[(inspections["framework"] == "ILACS") & inspections["official_source"].notna()]
     assert records["coverage"]["ILACS: inspections"] == {
-        "in_dataset": len(ilacs), "official": int((official["published_date"] <= "2021-12-31").sum()),
+        "in_dataset": len(ilacs),
+        "official": int((official["published_date"] <= "2021-12-31").sum()),
     }
     # Rule checks: each flagged inspection counted once; under ILACS they are observations, not exceptions.
     rules = json.loads((DATA_PROCESSED / "validation.json").read_text())["rules"]
-    flagged = {fw: set().union(*(set(v) for v in r.values() if isinstance(v, list) and v and isinstance(v[0], str)
-                                 and not set(v) <= set(r.get("key_judgements", []))))
-               for fw, r in rules.items()}
+    flagged = {
+        fw: set().union(
+            *(
+                set(v)
+                for v in r.values()
+                if isinstance(v, list)
+                and v
+                and isinstance(v[0], str)
+                and not set(v) <= set(r.get("key_judgements", []))
+            )
+        )
+        for fw, r in rules.items()
+    }
     assert default["rule_exceptions"] == {"SIF": len(flagged["SIF"])}
     assert default["ilacs_overall_not_inadequate_with_inadequate_key"] == len(flagged["ILACS"])

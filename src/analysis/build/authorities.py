@@ -70,7 +70,9 @@ def _code_changes_for(code: str, which: str) -> list[str]:
     found = []
     for change in load_changes()["code_changes"]:
         canonical, other = (
-            (change["new_code"], change["old_code"]) if change["canonical"] == "new" else (change["old_code"], change["new_code"])
+            (change["new_code"], change["old_code"])
+            if change["canonical"] == "new"
+            else (change["old_code"], change["new_code"])
         )
         if canonical == code and (which == "former") == (change["canonical"] == "new"):
             found.append(other)
@@ -153,7 +155,9 @@ def _check_table(table: pd.DataFrame, raw_dir: Path) -> None:
     clash = set(every_code) & set(table["la_code"])
     if clash or len(every_code) != len(set(every_code)):
         problems.append(f"codes used twice: {sorted(clash) or every_code}")
-    linked = {c for column in ("predecessor_codes", "successor_codes") for v in table[column].dropna() for c in v.split(";")}
+    linked = {
+        c for column in ("predecessor_codes", "successor_codes") for v in table[column].dropna() for c in v.split(";")
+    }
     if linked - set(table["la_code"]):
         problems.append(f"reorganisation codes not in the table: {sorted(linked - set(table['la_code']))}")
     if problems:
@@ -228,7 +232,9 @@ def canonical_code(code: str, las: pd.DataFrame | None = None) -> str:
     try:
         return index[str(code).strip()]
     except KeyError:
-        raise LocalAuthorityError(f"unknown local authority code {code!r}: not a current, former or abolished code") from None
+        raise LocalAuthorityError(
+            f"unknown local authority code {code!r}: not a current, former or abolished code"
+        ) from None
 
 
 def la_code_for_urn(urn: int | str, las: pd.DataFrame | None = None) -> str:

@@ -171,14 +171,18 @@ def read_dfe_measures(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
             if joint.any():
                 log.info(
                     "%s: %d rows for jointly reported authorities left out: %s",
-                    spec.file, int(joint.sum()), sorted(set(rows.loc[joint, "la_name"])),
+                    spec.file,
+                    int(joint.sum()),
+                    sorted(set(rows.loc[joint, "la_name"])),
                 )
             rows = rows[~joint].copy()
             rows["la_code"] = _canonical_codes(rows, las, spec.file)
             files[spec.file] = rows
         rows = files[spec.file]
         if spec.column not in rows.columns:
-            raise ValueError(f"{raw_dir / 'dfe' / spec.file}: expected column {spec.column!r}, found {list(rows.columns)}")
+            raise ValueError(
+                f"{raw_dir / 'dfe' / spec.file}: expected column {spec.column!r}, found {list(rows.columns)}"
+            )
         if spec.row_filter:
             column, wanted = spec.row_filter
             rows = rows[rows[column] == wanted]
@@ -228,8 +232,13 @@ def read_lsoas(raw_dir: Path) -> pd.DataFrame:
     """One row per LSOA: lsoa, lsoa_name, district (2019 code), imd_rank, imd_decile, population."""
     imd = _read_csv(raw_dir / IMD_FILE, [])
     headers = list(imd.columns)
-    expected = ["LSOA code (2011)", "LSOA name (2011)", "Local Authority District code (2019)",
-                "Index of Multiple Deprivation (IMD) Rank", "Index of Multiple Deprivation (IMD) Decile"]
+    expected = [
+        "LSOA code (2011)",
+        "LSOA name (2011)",
+        "Local Authority District code (2019)",
+        "Index of Multiple Deprivation (IMD) Rank",
+        "Index of Multiple Deprivation (IMD) Decile",
+    ]
     found = [headers[i] if i < len(headers) else None for i in (0, 1, 2, 4, 5)]
     if not all(str(f).startswith(e) for f, e in zip(found, expected)):
         raise ValueError(f"{raw_dir / IMD_FILE}: expected columns 1, 2, 3, 5, 6 to start {expected}, found {found}")
@@ -269,8 +278,12 @@ def district_upper_tiers(raw_dir: Path, district_codes: list[str]) -> pd.DataFra
     both = sorted(set(lookup) & set(abolished))
     if both:
         raise ValueError(f"{la.CHANGES_YAML.name}: districts {both} are in {LTLA_UTLA_FILE} too")
-    districts["current"] = districts["district"].map(lambda d: abolished[d]["current"] if d in abolished else lookup.get(d))
-    districts["county"] = districts["district"].map(lambda d: abolished[d]["county"] if d in abolished else lookup.get(d))
+    districts["current"] = districts["district"].map(
+        lambda d: abolished[d]["current"] if d in abolished else lookup.get(d)
+    )
+    districts["county"] = districts["district"].map(
+        lambda d: abolished[d]["county"] if d in abolished else lookup.get(d)
+    )
     dorset_area = districts["district"].isin(["E06000058", "E06000059"])
     districts.loc[dorset_area, "county"] = None
     unassigned = districts.loc[districts["current"].isna(), "district"].tolist()
@@ -294,7 +307,9 @@ def assign_lsoas(raw_dir: Path) -> pd.DataFrame:
     lsoas.loc[dorset_area, "county"] = old_district[dorset_area].map(prefixes)
     unassigned = lsoas.loc[lsoas["county"].isna(), "lsoa_name"].tolist()
     if unassigned:
-        raise ValueError(f"{IMD_FILE}: LSOAs {unassigned[:5]} ({len(unassigned)}) match no lsoa_name_prefixes_2019 entry")
+        raise ValueError(
+            f"{IMD_FILE}: LSOAs {unassigned[:5]} ({len(unassigned)}) match no lsoa_name_prefixes_2019 entry"
+        )
     return lsoas
 
 
@@ -306,10 +321,22 @@ def _imd_summary(lsoas: pd.DataFrame, by: str) -> pd.DataFrame:
     share = grouped["decile1"].mean()
     return pd.concat(
         [
-            pd.DataFrame({"la_code": avg_rank.index, "measure": "imd_avg_rank", "value": avg_rank.to_numpy(),
-                          "source": f"{Path(IMD_FILE).name}; {Path(POPULATION_FILE).name}"}),
-            pd.DataFrame({"la_code": share.index, "measure": "imd_share_most_deprived_decile", "value": share.to_numpy(),
-                          "source": Path(IMD_FILE).name}),
+            pd.DataFrame(
+                {
+                    "la_code": avg_rank.index,
+                    "measure": "imd_avg_rank",
+                    "value": avg_rank.to_numpy(),
+                    "source": f"{Path(IMD_FILE).name}; {Path(POPULATION_FILE).name}",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "la_code": share.index,
+                    "measure": "imd_share_most_deprived_decile",
+                    "value": share.to_numpy(),
+                    "source": Path(IMD_FILE).name,
+                }
+            ),
         ],
         ignore_index=True,
     )

@@ -24,9 +24,9 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from analysis import paths
-from analysis.vocab import GradeError, fold, normalise_grade
-from analysis.build.records import ParsedReport
 from analysis.build.pdf_text import ILACS, Report
+from analysis.build.records import ParsedReport
+from analysis.vocab import GradeError, fold, normalise_grade
 
 HISTORY_SHEET = "ILACS_inspection_history"
 LATEST_SHEET = "Inspections_as_at_31_March"
@@ -140,7 +140,9 @@ def _read_table(path: Path, sheet: str, expected: dict[str, str]) -> pd.DataFram
     path = Path(path)
     rows = _sheet_rows(path, sheet)
     if len(rows) < HEADER_ROW:
-        raise OfficialDataError(f"{path.name}, sheet {sheet!r}: {len(rows)} rows, expected a header on row {HEADER_ROW}")
+        raise OfficialDataError(
+            f"{path.name}, sheet {sheet!r}: {len(rows)} rows, expected a header on row {HEADER_ROW}"
+        )
     positions = _column_positions(path, sheet, rows[HEADER_ROW - 1], expected)
     records = []
     for index, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
@@ -171,8 +173,19 @@ def read_ilacs_history(path: Path) -> pd.DataFrame:
     help_protection, looked_after, care_leavers (normalised grades; None where the ODS is blank).
     """
     table = _read_table(path, HISTORY_SHEET, HISTORY_COLUMNS)
-    return table[["ods_row", "la_code", "la_name", "la_status", "region", "start_date", "published_date",
-                  "inspection_type", *AREAS]]
+    return table[
+        [
+            "ods_row",
+            "la_code",
+            "la_name",
+            "la_status",
+            "region",
+            "start_date",
+            "published_date",
+            "inspection_type",
+            *AREAS,
+        ]
+    ]
 
 
 def read_latest(path: Path) -> pd.DataFrame:
@@ -204,7 +217,11 @@ def read_la_codes(lookup: Path | None = None) -> dict[str, str]:
     """Ofsted URN -> current ONS code (`la_code_new`) from la_lookup.csv; authorities without one are left out."""
     lookup = lookup or paths.raw_data_dir() / "lookups" / "la_lookup.csv"
     with Path(lookup).open(newline="", encoding="utf-8-sig") as handle:
-        return {row["urn"].strip(): row["la_code_new"].strip() for row in csv.DictReader(handle) if row["la_code_new"].strip()}
+        return {
+            row["urn"].strip(): row["la_code_new"].strip()
+            for row in csv.DictReader(handle)
+            if row["la_code_new"].strip()
+        }
 
 
 def _match_one(code: str | None, start: dt.date | None, history: pd.DataFrame) -> tuple[pd.Series | None, str, str]:
@@ -223,9 +240,13 @@ def _match_one(code: str | None, start: dt.date | None, history: pd.DataFrame) -
     near = same_la[apart <= MAX_DAYS_APART]
     if len(near) == 1:
         return near.iloc[0], f"code and start date within {MAX_DAYS_APART} days", ""
-    return None, "", (
-        f"no ODS row for {code} starting within {MAX_DAYS_APART} days of {start}; "
-        f"ODS dates for {code}: {sorted(str(day) for day in same_la['start_date'])}"
+    return (
+        None,
+        "",
+        (
+            f"no ODS row for {code} starting within {MAX_DAYS_APART} days of {start}; "
+            f"ODS dates for {code}: {sorted(str(day) for day in same_la['start_date'])}"
+        ),
     )
 
 
@@ -260,17 +281,31 @@ def match_reports(
         code = codes.get(urn)
         ods, method, reason = _match_one(code, item.start_date, history)
         row: dict[str, object] = {
-            "file": item.file, "urn": urn, "la_code": code, "la_name": item.la_name,
-            "start_date": item.start_date, "end_date": item.end_date, "published_date": item.published_date,
+            "file": item.file,
+            "urn": urn,
+            "la_code": code,
+            "la_name": item.la_name,
+            "start_date": item.start_date,
+            "end_date": item.end_date,
+            "published_date": item.published_date,
             **{f"parsed_{area}": item.grade(area) for area in AREAS},
-            "ods_row": None, "ods_la_name": None, "ods_start_date": None, "ods_published_date": None,
-            "inspection_type": None, **{f"ods_{area}": None for area in AREAS},
-            "days_apart": None, "match_method": method, "reason": reason,
+            "ods_row": None,
+            "ods_la_name": None,
+            "ods_start_date": None,
+            "ods_published_date": None,
+            "inspection_type": None,
+            **{f"ods_{area}": None for area in AREAS},
+            "days_apart": None,
+            "match_method": method,
+            "reason": reason,
         }
         if ods is not None:
             row.update(
-                ods_row=int(ods["ods_row"]), ods_la_name=ods["la_name"], ods_start_date=ods["start_date"],
-                ods_published_date=ods["published_date"], inspection_type=ods["inspection_type"],
+                ods_row=int(ods["ods_row"]),
+                ods_la_name=ods["la_name"],
+                ods_start_date=ods["start_date"],
+                ods_published_date=ods["published_date"],
+                inspection_type=ods["inspection_type"],
                 days_apart=(ods["start_date"] - item.start_date).days,
                 **{f"ods_{area}": ods[area] for area in AREAS},
             )
@@ -292,8 +327,15 @@ def _flag_shared_rows(matches: pd.DataFrame) -> None:
         others = sorted(matches.loc[shared & (matches["ods_row"] == row), "file"])
         matches.loc[index, "reason"] = f"ODS row {row} claimed by several reports: {others}"
         matches.loc[index, "match_method"] = ""
-        for column in ("ods_row", "ods_la_name", "ods_start_date", "ods_published_date", "inspection_type",
-                       "days_apart", *(f"ods_{area}" for area in AREAS)):
+        for column in (
+            "ods_row",
+            "ods_la_name",
+            "ods_start_date",
+            "ods_published_date",
+            "inspection_type",
+            "days_apart",
+            *(f"ods_{area}" for area in AREAS),
+        ):
             matches.at[index, column] = None
 
 
@@ -311,17 +353,25 @@ def agreement(matches: pd.DataFrame) -> pd.DataFrame:
             ods = ods if isinstance(ods, str) else None
             if parsed is None and ods is None:
                 continue
-            rows.append({
-                "file": match["file"], "area": area, "ods_row": int(match["ods_row"]),
-                "inspection_type": match["inspection_type"], "parsed_grade": parsed, "ods_grade": ods,
-                "agree": parsed == ods, "explanation": KNOWN_DISAGREEMENTS.get((match["file"], area), ""),
-            })
+            rows.append(
+                {
+                    "file": match["file"],
+                    "area": area,
+                    "ods_row": int(match["ods_row"]),
+                    "inspection_type": match["inspection_type"],
+                    "parsed_grade": parsed,
+                    "ods_grade": ods,
+                    "agree": parsed == ods,
+                    "explanation": KNOWN_DISAGREEMENTS.get((match["file"], area), ""),
+                }
+            )
     columns = ["file", "area", "ods_row", "inspection_type", "parsed_grade", "ods_grade", "agree", "explanation"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def agreement_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per area (and 'all'): judgements compared, agreeing, and the agreement rate."""
+
     def summarise(part: pd.DataFrame) -> dict[str, object]:
         compared, agreeing = len(part), int(part["agree"].sum())
         return {"compared": compared, "agree": agreeing, "rate": agreeing / compared if compared else float("nan")}
@@ -343,8 +393,10 @@ def history_without_report(
     if collected_until is None and matched:
         collected_until = max(history.loc[history["ods_row"].isin(matched), "published_date"])
     missing = history[~history["ods_row"].isin(matched)].copy()
-    missing["reason"] = [_missing_reason(status, published, collected_until)
-                         for status, published in zip(missing["la_status"], missing["published_date"])]
+    missing["reason"] = [
+        _missing_reason(status, published, collected_until)
+        for status, published in zip(missing["la_status"], missing["published_date"])
+    ]
     return missing.reset_index(drop=True)
 
 
@@ -359,4 +411,6 @@ def _missing_reason(status: str, published: dt.date, collected_until: dt.date | 
 
 def reports_without_row(matches: pd.DataFrame) -> pd.DataFrame:
     """Parsed ILACS reports that no ODS history row was matched to, with the reason."""
-    return matches[matches["ods_row"].isna()][["file", "urn", "la_code", "la_name", "start_date", "reason"]].reset_index(drop=True)
+    return matches[matches["ods_row"].isna()][
+        ["file", "urn", "la_code", "la_name", "start_date", "reason"]
+    ].reset_index(drop=True)

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
-from analysis.build.records import Judgement, ParsedReport
 from analysis.build.pdf_text import ILACS, Report
+from analysis.build.records import Judgement, ParsedReport
+from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
 
 #: The care leavers judgement starts with inspections from 1 January 2023 (Ofsted ODS, Notes sheet).
 CARE_LEAVERS_FROM = dt.date(2023, 1, 1)
@@ -189,7 +189,9 @@ def _check_framework(parsed: ParsedReport) -> None:
     looked_after = present.get("looked_after")
     combined = looked_after is not None and "care leavers" in looked_after.area_label.lower()
     if parsed.start_date >= CARE_LEAVERS_FROM and combined:
-        parsed.warnings.append(f"inspection from {parsed.start_date} prints the pre-2023 label {looked_after.area_label!r}")
+        parsed.warnings.append(
+            f"inspection from {parsed.start_date} prints the pre-2023 label {looked_after.area_label!r}"
+        )
     if parsed.start_date < CARE_LEAVERS_FROM and ("care_leavers" in present or (looked_after and not combined)):
         parsed.warnings.append(f"inspection from {parsed.start_date} prints the 2023 care leavers judgement layout")
 
@@ -214,7 +216,9 @@ def _read_dates(parsed: ParsedReport, report: Report) -> None:
         if len(days) != 2:
             # Derbyshire 2019: "8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019";
             # South Tyneside 2022-23: "5 to 9 December 2022 and 14 to 15 February 2023".
-            parsed.warnings.append(f"inspection split over {len(days) // 2 or 1} periods ({snippet!r}): start is the first day, end the last")
+            parsed.warnings.append(
+                f"inspection split over {len(days) // 2 or 1} periods ({snippet!r}): start is the first day, end the last"
+            )
         if parsed.end_date < parsed.start_date:
             parsed.warnings.append(f"inspection end {parsed.end_date} before start {parsed.start_date} in {snippet!r}")
         return
@@ -230,7 +234,9 @@ def _read_published(parsed: ParsedReport, report: Report) -> None:
     if report.listed_date:
         parsed.published_date = dt.date.fromisoformat(report.listed_date)
         parsed.published_from_manifest = True
-        parsed.warnings.append(f"no publication date printed: published_date is the MANIFEST listed date {report.listed_date}")
+        parsed.warnings.append(
+            f"no publication date printed: published_date is the MANIFEST listed date {report.listed_date}"
+        )
     else:
         parsed.warnings.append("no publication date printed and no MANIFEST listed date")
 

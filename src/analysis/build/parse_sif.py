@@ -20,12 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
 from analysis.build.parse_sif_context import parse_context, parse_previous
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
-from analysis.build.records import Judgement, ParsedReport
 from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
-
+from analysis.build.records import Judgement, ParsedReport
+from analysis.vocab import MONTHS, GradeError, fold, normalise_grade
 
 #: Every grade spelling the SIF-era reports print: "Require improvement" (sic, Isle of Wight 2014,
 #: Thurrock 2016), "Requires \nimprovement to be \ngood" wrapped over three lines (Darlington
@@ -234,7 +233,9 @@ def read_published(parsed: ParsedReport, report: Report) -> None:
             )
         others = sorted({str(other) for other, _, _ in found[1:] if other != date})
         if others:
-            parsed.warnings.append(f"published date: {date} on page {page} used; the report also prints {', '.join(others)}")
+            parsed.warnings.append(
+                f"published date: {date} on page {page} used; the report also prints {', '.join(others)}"
+            )
         return
     if report.listed_date:
         parsed.published_date = dt.date.fromisoformat(report.listed_date)
@@ -287,7 +288,9 @@ def _table_row(label: str) -> re.Pattern[str]:
     text above the table, and the executive summary repeats the labels. Any number is accepted,
     because Wirral 2016 numbers the leadership row "1." instead of "3.".
     """
-    return re.compile(rf"^[ \t]*\d(?:\.\d)?\.?\s*(?P<label>{label})\s+(?P<grade>{GRADE})(?![a-z])", re.IGNORECASE | re.MULTILINE)
+    return re.compile(
+        rf"^[ \t]*\d(?:\.\d)?\.?\s*(?P<label>{label})\s+(?P<grade>{GRADE})(?![a-z])", re.IGNORECASE | re.MULTILINE
+    )
 
 
 def find_table_judgements(pages: tuple[str, ...], warnings: list[str]) -> list[Judgement]:
@@ -360,7 +363,9 @@ def cross_check_sections(pages: tuple[str, ...], judgements: list[Judgement], wa
     for area, label in SECTION_HEADINGS.items():
         if area not in table:
             continue
-        pattern = re.compile(rf"^[ \t]*(?:{label})\s+(?:(?:is|are)\s+)?(?P<grade>{GRADE})(?![a-z])", re.IGNORECASE | re.MULTILINE)
+        pattern = re.compile(
+            rf"^[ \t]*(?:{label})\s+(?:(?:is|are)\s+)?(?P<grade>{GRADE})(?![a-z])", re.IGNORECASE | re.MULTILINE
+        )
         for number, page in enumerate(pages[2:], start=3):
             match = pattern.search(page)
             if not match:
@@ -400,7 +405,9 @@ def parse_sif(report: Report) -> ParsedReport:
     if overall:
         parsed.judgements.append(overall)
     else:
-        parsed.warnings.append("overall: no 'Children's services in ... are ...' or 'The overall judgement is ...' on page 1")
+        parsed.warnings.append(
+            "overall: no 'Children's services in ... are ...' or 'The overall judgement is ...' on page 1"
+        )
     table = find_table_judgements(report.pages, parsed.warnings)
     parsed.judgements.extend(table)
     cross_check_sections(report.pages, table, parsed.warnings)
@@ -424,8 +431,11 @@ _LAC_JUDGEMENTS: dict[str, str] = {
 def find_la_name_lac_2013(page: str) -> str | None:
     """The authority's name on page 1 of a 2013 looked after children report: the lines between
     the title "Inspection of looked after children \\nservices" and "Inspection dates"."""
-    match = re.search(r"Inspection\s+of\s+looked\s+after\s+children\s+services\s*(?P<name>.*?)\s*Inspection\s+dates?",
-                      page, re.IGNORECASE | re.DOTALL)
+    match = re.search(
+        r"Inspection\s+of\s+looked\s+after\s+children\s+services\s*(?P<name>.*?)\s*Inspection\s+dates?",
+        page,
+        re.IGNORECASE | re.DOTALL,
+    )
     return fold(match.group("name")) or None if match else None
 
 
@@ -449,13 +459,17 @@ def parse_lac_2013(report: Report) -> ParsedReport:
     read_inspection_dates(parsed, report)
     read_published(parsed, report)
     for area, label in _LAC_JUDGEMENTS.items():
-        pattern = re.compile(rf"^[ \t]*(?P<label>{label})\s*\n\s*Grade\s+\d\s*\((?P<grade>[A-Za-z ]+)\)", re.IGNORECASE | re.MULTILINE)
+        pattern = re.compile(
+            rf"^[ \t]*(?P<label>{label})\s*\n\s*Grade\s+\d\s*\((?P<grade>[A-Za-z ]+)\)", re.IGNORECASE | re.MULTILINE
+        )
         for number, page in enumerate(report.pages, start=1):
             match = pattern.search(page)
             if match:
                 grade = _grade_or_warning(match.group("grade"), f"{area} (page {number})", parsed.warnings)
                 if grade:
-                    parsed.judgements.append(Judgement(area, fold(match.group("label")), grade, number, clip(match.group(0))))
+                    parsed.judgements.append(
+                        Judgement(area, fold(match.group("label")), grade, number, clip(match.group(0)))
+                    )
                 break
         else:
             parsed.warnings.append(f"{area}: no heading '{fold(label)}' followed by 'Grade n (...)'")

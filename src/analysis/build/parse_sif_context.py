@@ -22,10 +22,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from analysis.vocab import ADEQUATE, MONTHS, normalise_grade
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
-from analysis.build.records import ContextStat, PreviousInspection
 from analysis.build.pdf_text import SIF_REINSPECTION, Report
+from analysis.build.records import ContextStat, PreviousInspection
+from analysis.vocab import ADEQUATE, MONTHS, normalise_grade
 
 # --------------------------------------------------------------------------------------------
 # Shared text handling
@@ -135,7 +135,9 @@ def _date_at(kind: str, match: re.Match[str]) -> _Date:
     g = [x.lower() if x else x for x in match.groups()]
     if kind == "range2":
         year = int(g[4])
-        return _Date(dt.date(year, MONTHS[g[1]], int(g[0])), dt.date(year, MONTHS[g[3]], int(g[2])), "day", match.span())
+        return _Date(
+            dt.date(year, MONTHS[g[1]], int(g[0])), dt.date(year, MONTHS[g[3]], int(g[2])), "day", match.span()
+        )
     if kind == "range1":
         year, month = int(g[3]), MONTHS[g[2]]
         return _Date(dt.date(year, month, int(g[0])), dt.date(year, month, int(g[1])), "day", match.span())
@@ -157,13 +159,10 @@ def _find_date(text: str, before: int | None = None) -> _Date | None:
     inspection of safeguarding and arrangements for looked after children in March 2010, which found
     overall effectiveness for safeguarding to be inadequate" is about March 2010. Otherwise the first.
     """
+    found = [_date_at(kind, match) for kind, pattern in _DATE_PATTERNS for match in re.finditer(pattern, text, re.I)]
     found = [
-        _date_at(kind, match)
-        for kind, pattern in _DATE_PATTERNS
-        for match in re.finditer(pattern, text, re.I)
-    ]
-    found = [
-        d for d in found
+        d
+        for d in found
         if not any(o is not d and o.span[0] <= d.span[0] and d.span[1] <= o.span[1] and o.span != d.span for o in found)
     ]
     if not found:
@@ -374,8 +373,12 @@ def _sif_judgements(text: str) -> list[tuple[str, str]]:
     match = re.search(rf"judged ({_GRADE}) in respect of (.*?), while (.*?) were found to ({_GRADE})", text, re.I)
     if match:
         first, second = match.group(2).lower(), match.group(3).lower()
-        for area, label in (("overall", "overall effectiveness"), ("looked_after", "children looked after"),
-                            ("adoption", "adoption"), ("leadership", "leadership")):
+        for area, label in (
+            ("overall", "overall effectiveness"),
+            ("looked_after", "children looked after"),
+            ("adoption", "adoption"),
+            ("leadership", "leadership"),
+        ):
             in_first, in_second = label in first, label in second
             if in_first != in_second:
                 out.append((area, _grade(match.group(1) if in_first else match.group(4))))
@@ -425,7 +428,9 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
         subject = sentence[: judged_in_sentence.start()]
     if _SIF_SUBJECT_RE.search(subject):
         window = text.flat[statement.position : statement.position + 900]
-        window = re.split(r"Ofsted carried out|The local authority has had|Local leadership|Children living in", window)[0]
+        window = re.split(
+            r"Ofsted carried out|The local authority has had|Local leadership|Children living in", window
+        )[0]
         return [_record(SIF_TYPE, area, grade, date, page, sentence) for area, grade in _sif_judgements(window)]
     if _OTHER_SERVICE_RE.search(subject) or not (_SAFE_RE.search(subject) or _LAC_RE.search(subject)):
         return []
@@ -439,7 +444,9 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
             start = statement.grade_text.find(" ", start) + 1 or start
         text_ = statement.grade_text[start : grade_at + 25]
         if len(text_) > 200:
-            text_ = statement.grade_text[start : start + 95] + " … " + statement.grade_text[grade_at - 75 : grade_at + 25]
+            text_ = (
+                statement.grade_text[start : start + 95] + " … " + statement.grade_text[grade_at - 75 : grade_at + 25]
+            )
         return text_
 
     judged = _JUDGED_RE.search(grade_text)
@@ -492,9 +499,7 @@ def _section_span(text: _Text) -> tuple[int, int] | None:
     often in the contents list), up to the next heading."""
     # A heading starts with a capital and is followed by a capitalised sentence; the same words in
     # running text ("... on previous Ofsted inspections, early help ...", Somerset 2015) are not.
-    heads = [
-        h for h in re.finditer(r"(?:Previous|Other) Ofsted [Ii]nspections\s+(?=[A-Z])", text.flat)
-    ]
+    heads = [h for h in re.finditer(r"(?:Previous|Other) Ofsted [Ii]nspections\s+(?=[A-Z])", text.flat)]
     if not heads:
         return None
     start = heads[-1].start()
@@ -671,7 +676,10 @@ def _context_span(text: _Text) -> tuple[int, int]:
     # words in running text ("Children living in Camden access comprehensive health services").
     heads = [
         m.start()
-        for m in re.finditer(r"Children (?:and young people )?living in (?:this area|the area|[A-Z]\w+)\s+(?:Approximately|There|\d)", text.flat)
+        for m in re.finditer(
+            r"Children (?:and young people )?living in (?:this area|the area|[A-Z]\w+)\s+(?:Approximately|There|\d)",
+            text.flat,
+        )
     ]
     if not heads:
         return 0, len(text.flat)
@@ -718,7 +726,11 @@ def parse_context(report: Report) -> list[ContextStat]:
             if rate:
                 rate_value, rate_note = _number(rate.group("n"))
                 rate_snippet = section[match.start() : match.end() + rate.end()]
-                stats.append(ContextStat("looked_after_rate", rate_value, page, clip(rate_snippet, context_style=True), rate_note))
+                stats.append(
+                    ContextStat(
+                        "looked_after_rate", rate_value, page, clip(rate_snippet, context_style=True), rate_note
+                    )
+                )
     return stats
 
 

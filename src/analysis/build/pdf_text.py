@@ -68,7 +68,9 @@ def read_pdf_pages(path: Path) -> list[str]:
     finally:
         document.close()
     if not pages or not any(p.strip() for p in pages):
-        raise ReportReadError(f"{path.name}: PDF has no text layer (expected report text, found {len(pages)} empty pages)")
+        raise ReportReadError(
+            f"{path.name}: PDF has no text layer (expected report text, found {len(pages)} empty pages)"
+        )
     return pages
 
 
@@ -190,5 +192,9 @@ def read_reports(report_dir: Path, workers: int | None = None) -> tuple[list[Rep
             row["reason"] = "; ".join(filter(None, [row["reason"], notes[row["file"]]]))
     missing = sorted(set(manifest) - {path.name for path in files})
     for name in missing:
-        log.append(dict(file=name, sha256="", report_type="", status="skipped", reason="listed in MANIFEST.csv but no such file"))
+        log.append(
+            dict(
+                file=name, sha256="", report_type="", status="skipped", reason="listed in MANIFEST.csv but no such file"
+            )
+        )
     return reports, log

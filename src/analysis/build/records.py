@@ -46,7 +46,9 @@ class PreviousInspection:
 class ContextStat:
     """A statistic from the report's 'Information about this local authority area'."""
 
-    measure: str  # children_under_18, poverty_pct, children_in_need, child_protection_plans, looked_after, looked_after_rate
+    measure: (
+        str  # children_under_18, poverty_pct, children_in_need, child_protection_plans, looked_after, looked_after_rate
+    )
     value: float
     page: int
     snippet: str

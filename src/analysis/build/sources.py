@@ -133,13 +133,19 @@ def verify_raw(raw_dir: Path = paths.DATA_RAW, sources_yaml: Path = paths.SOURCE
     extra = sorted(
         p.relative_to(raw_dir).as_posix()
         for p in raw_dir.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.relative_to(raw_dir).as_posix() not in listed
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.relative_to(raw_dir).as_posix() not in listed
         and p.relative_to(raw_dir).parts[0] not in ("sources.yaml", "README.md")
     )
     if extra:
         raise RawDataError(
             f"Raw file not in the provenance record: {raw_dir / extra[0]}"
-            + (f" (and {len(extra) - 1} more: {', '.join(extra[1:4])}{', ...' if len(extra) > 4 else ''})" if len(extra) > 1 else "")
+            + (
+                f" (and {len(extra) - 1} more: {', '.join(extra[1:4])}{', ...' if len(extra) > 4 else ''})"
+                if len(extra) > 1
+                else ""
+            )
             + f"\n  expected: only the {len(items)} files {sources_yaml.name} lists\n  found: {len(extra)} other file(s)\n"
             f"  fix: remove it, or record it in {sources_yaml.relative_to(paths.ROOT) if sources_yaml.is_relative_to(paths.ROOT) else sources_yaml} with its source and SHA-256"
         )
@@ -169,14 +175,21 @@ def intake(
     files: dict[str, Any] = {}
     for item in items:
         target = dest_dir / item.path
-        if not (target.is_file() and (_known_hash(target, state.get("files", {}).get(item.path)) or sha256_of(target)) == item.sha256):
+        if not (
+            target.is_file()
+            and (_known_hash(target, state.get("files", {}).get(item.path)) or sha256_of(target)) == item.sha256
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 target.chmod(0o644)
             shutil.copyfile(source_dir / item.path, target)
             target.chmod(0o444)  # raw data is immutable
         copied.append(verify_file(dest_dir, item, state.get("files", {}).get(item.path)))
-        files[item.path] = {"sha256": item.sha256, **_stat(target), "source": {"sha256": item.sha256, **_stat(source_dir / item.path)}}
+        files[item.path] = {
+            "sha256": item.sha256,
+            **_stat(target),
+            "source": {"sha256": item.sha256, **_stat(source_dir / item.path)},
+        }
     new_state = json.dumps({"source_dir": str(source_dir), "files": files}, indent=1, sort_keys=True) + "\n"
     state_path = dest_dir / STATE_NAME
     if not state_path.exists() or state_path.read_text(encoding="utf-8") != new_state:

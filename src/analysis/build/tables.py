@@ -18,7 +18,6 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -149,7 +148,11 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
         inspection_id = Path(report.file).stem
         inspection_type = TYPE_OF.get(report.report_type)
         official_row = None
-        if report.report_type == reports.ILACS and report.file in by_file.index and pd.notna(by_file.at[report.file, "ods_row"]):
+        if (
+            report.report_type == reports.ILACS
+            and report.file in by_file.index
+            and pd.notna(by_file.at[report.file, "ods_row"])
+        ):
             official_row = history[history["ods_row"] == int(by_file.at[report.file, "ods_row"])].iloc[0]
             inspection_type = official_row["inspection_type"]
         elif report.report_type == reports.ILACS:
@@ -191,11 +194,23 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
             for area in official.AREAS:
                 if pd.notna(official_row[area]) and parsed.grade(area) is None:
                     judgements.append(
-                        dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=official_row[area], page=None, snippet=None, source_quality="official")
+                        dict(
+                            inspection_id=inspection_id,
+                            area=area,
+                            area_label=official.AREA_COLUMNS[area],
+                            grade=official_row[area],
+                            page=None,
+                            snippet=None,
+                            source_quality="official",
+                        )
                     )
         for judgement in parsed.judgements:
             grade, quality = judgement.grade, "primary"
-            if official_row is not None and judgement.area in official_row.index and pd.notna(official_row[judgement.area]):
+            if (
+                official_row is not None
+                and judgement.area in official_row.index
+                and pd.notna(official_row[judgement.area])
+            ):
                 if official_row[judgement.area] != grade:
                     grade, quality = official_row[judgement.area], "official"
             judgements.append(
@@ -258,7 +273,9 @@ def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
                     inspection_type=previous.inspection_type,
                     start_date=None if published else _iso(previous.start_date),
                     end_date=None if published else _iso(previous.end_date),
-                    date_precision=previous.date_precision.removeprefix("published ") if previous.start_date else "unknown",
+                    date_precision=previous.date_precision.removeprefix("published ")
+                    if previous.start_date
+                    else "unknown",
                     published_date=_iso(previous.start_date) if published else None,
                     published_date_source="later report" if published else "none",
                     source=_page_source(report.file, previous.page),
@@ -310,7 +327,15 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
         for area in official.AREAS:
             if pd.notna(row[area]):
                 judgements.append(
-                    dict(inspection_id=inspection_id, area=area, area_label=official.AREA_COLUMNS[area], grade=row[area], page=None, snippet=None, source_quality="official")
+                    dict(
+                        inspection_id=inspection_id,
+                        area=area,
+                        area_label=official.AREA_COLUMNS[area],
+                        grade=row[area],
+                        page=None,
+                        snippet=None,
+                        source_quality="official",
+                    )
                 )
     return inspections, judgements
 
@@ -437,17 +462,30 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
         [p for p in inputs.parsed.values() if p.report_type == reports.ILACS],
         [r for r in inputs.reports if r.report_type == reports.ILACS],
         inputs.ods_history,
-        {str(urn): code for urn, code in zip(inputs.local_authorities["ofsted_urn"], inputs.local_authorities["la_code"]) if pd.notna(urn)},
+        {
+            str(urn): code
+            for urn, code in zip(inputs.local_authorities["ofsted_urn"], inputs.local_authorities["la_code"])
+            if pd.notna(urn)
+        },
     )
-    parts = [_report_rows(inputs, matches), _previous_rows(inputs), _official_only_rows(inputs, matches), _secondary_rows(inputs)]
+    parts = [
+        _report_rows(inputs, matches),
+        _previous_rows(inputs),
+        _official_only_rows(inputs, matches),
+        _secondary_rows(inputs),
+    ]
     inspections = pd.DataFrame([row for part in parts for row in part[0]])
     judgements = pd.DataFrame([row for part in parts for row in part[1]])
     names = inputs.local_authorities.set_index("la_code")["la_name"]
     inspections.insert(2, "la_name", inspections["la_code"].map(names))
-    inspections = inspections.sort_values(["la_code", "start_date", "inspection_id"], na_position="first").reset_index(drop=True)
+    inspections = inspections.sort_values(["la_code", "start_date", "inspection_id"], na_position="first").reset_index(
+        drop=True
+    )
     judgements["grade_rank"] = judgements["grade"].map(grade_rank).astype("Int64")
     judgements["page"] = judgements["page"].astype("Int64")
-    judgements = judgements[["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "snippet", "source_quality"]]
+    judgements = judgements[
+        ["inspection_id", "area", "area_label", "grade", "grade_rank", "page", "snippet", "source_quality"]
+    ]
     judgements = judgements.sort_values(["inspection_id", "area"]).reset_index(drop=True)
     context = pd.concat([inputs.la_context, _context_from_reports(inputs)], ignore_index=True)
     context["year"] = context["year"].astype("Int64")
@@ -521,7 +559,9 @@ def build(
 ) -> dict:
     """Load, process, validate and save; returns the validation summary."""
     if not raw_dir.is_dir():
-        raise RawDataError(f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)")
+        raise RawDataError(
+            f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)"
+        )
     recover(out_dir)
     # Trust nothing not checked: every raw file against sources.yaml (fast path: analysis.build.sources).
     # `verify=False` is for tests that feed a deliberately altered copy to reach the checks behind it.
@@ -548,7 +588,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     except (OSError, ValueError, KeyError) as error:  # a raw file the checks above did not foresee
-        print(f"ERROR: the build stopped: {type(error).__name__}: {error}\n  data/processed is unchanged", file=sys.stderr)
+        print(
+            f"ERROR: the build stopped: {type(error).__name__}: {error}\n  data/processed is unchanged", file=sys.stderr
+        )
         return 1
     print(validate.one_line(summary))
     return 0

@@ -25,7 +25,6 @@ from analysis.vocab import (
     AREA_CROSSWALK,
     AREA_LABELS,
     ILACS_KEY_AREAS,
-    INADEQUATE,
     KEY_AREAS,
     OFFICIAL,
     PRIMARY,
@@ -34,7 +33,6 @@ from analysis.vocab import (
     SIF_ERA_AUTHORITIES,
     SIF_REINSPECTION,
 )
-
 
 _PANDERA_TYPES = {"string": str, "integer": "Int64", "number": float, "date": str, "boolean": bool}
 
@@ -64,7 +62,6 @@ def validate_table(table: str, frame: pd.DataFrame, fields: list[Field]) -> pd.D
     return frame
 
 
-
 def key_grades(inspections: pd.DataFrame, judgements: pd.DataFrame, framework: str) -> pd.DataFrame:
     """One row per primary or official inspection of a framework: overall rank and key-judgement ranks.
 
@@ -73,9 +70,9 @@ def key_grades(inspections: pd.DataFrame, judgements: pd.DataFrame, framework: s
     """
     keys = ILACS_KEY_AREAS if framework == "ILACS" else KEY_AREAS
     chosen = inspections[(inspections["framework"] == framework) & (inspections["source_quality"] != SECONDARY)]
-    wide = judgements[judgements["inspection_id"].isin(chosen["inspection_id"]) & judgements["area"].isin(("overall", *keys))].pivot(
-        index="inspection_id", columns="area", values="grade_rank"
-    )
+    wide = judgements[
+        judgements["inspection_id"].isin(chosen["inspection_id"]) & judgements["area"].isin(("overall", *keys))
+    ].pivot(index="inspection_id", columns="area", values="grade_rank")
     return wide.dropna(subset=["overall", *KEY_AREAS])
 
 
@@ -95,7 +92,9 @@ def rule_exceptions(inspections: pd.DataFrame, judgements: pd.DataFrame, framewo
         "with_inadequate_key_judgement": int(len(inadequate_key)),
         "inadequate_key_but_overall_not_inadequate": sorted(not_inadequate.index),
         "leadership_inadequate": int(len(leadership_inadequate)),
-        "leadership_inadequate_overall_not_inadequate": sorted(leadership_inadequate[leadership_inadequate["overall"] != 4].index),
+        "leadership_inadequate_overall_not_inadequate": sorted(
+            leadership_inadequate[leadership_inadequate["overall"] != 4].index
+        ),
     }
 
 
@@ -131,7 +130,12 @@ def name_checks(inputs: Inputs) -> dict[str, Any]:
             continue
         if found != expected:
             mismatched.append({"file": report.file, "name": name, "name_code": found, "urn_code": expected})
-    return {"reports_checked": checked, "agree": checked - len(mismatched) - len(unresolved), "mismatched": mismatched, "unresolved": unresolved}
+    return {
+        "reports_checked": checked,
+        "agree": checked - len(mismatched) - len(unresolved),
+        "mismatched": mismatched,
+        "unresolved": unresolved,
+    }
 
 
 def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataFrame) -> dict[str, Any]:
@@ -158,7 +162,9 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "failed": log.loc[log["status"] == "failed", ["file", "reason"]].to_dict("records"),
             "not_used": log.loc[log["status"] == "not used", ["file", "reason"]].to_dict("records"),
             "skipped": log.loc[log["status"] == "skipped", ["file", "reason"]].to_dict("records"),
-            "with_warnings": log.loc[log["reason"].notna() & (log["status"] == "parsed"), ["file", "reason"]].to_dict("records"),
+            "with_warnings": log.loc[log["reason"].notna() & (log["status"] == "parsed"), ["file", "reason"]].to_dict(
+                "records"
+            ),
         },
         "reports_per_type": dict(sorted(collections.Counter(log["report_type"].fillna("unreadable")).items())),
         "inspections_per_framework_and_source": {
@@ -174,20 +180,32 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             "sif_era_authorities_without_report_names": _names(without_sif_report, inputs.local_authorities),
             "covered_by_secondary_source": sorted(set(secondary["la_code"]) & set(without_sif_report)),
             "published_date_from_manifest": sorted(
-                inspections.loc[(inspections["framework"] == "SIF") & (inspections["published_date_source"] == "manifest"), "inspection_id"]
+                inspections.loc[
+                    (inspections["framework"] == "SIF") & (inspections["published_date_source"] == "manifest"),
+                    "inspection_id",
+                ]
             ),
         },
         "ilacs": {
             "official_history_rows": int(len(inputs.ods_history)),
             "reports": int((log["report_type"] == "ILACS").sum()),
             "reports_matched_to_official": int(matches["ods_row"].notna().sum()) if not matches.empty else 0,
-            "reports_not_in_official": matches.loc[matches["ods_row"].isna(), ["file", "reason"]].to_dict("records") if not matches.empty else [],
+            "reports_not_in_official": matches.loc[matches["ods_row"].isna(), ["file", "reason"]].to_dict("records")
+            if not matches.empty
+            else [],
             "official_rows_without_report": int((inspections["source_quality"] == OFFICIAL).sum()),
             "official_rows_without_report_why": [
-                {"ods_row": int(r["ods_row"]), "la_name": r["la_name"], "start_date": r["start_date"].isoformat(), "reason": r["reason"]}
+                {
+                    "ods_row": int(r["ods_row"]),
+                    "la_name": r["la_name"],
+                    "start_date": r["start_date"].isoformat(),
+                    "reason": r["reason"],
+                }
                 for _, r in official.history_without_report(inputs.ods_history, matches).iterrows()
             ],
-            "agreement_per_area": {area: {"compared": int(r["compared"]), "agree": int(r["agree"])} for area, r in per_area.iterrows()},
+            "agreement_per_area": {
+                area: {"compared": int(r["compared"]), "agree": int(r["agree"])} for area, r in per_area.iterrows()
+            },
             "agreement_overall": float(agreement["agree"].mean()) if not agreement.empty else None,
             "disagreements": disagreements.to_dict("records"),
         },
@@ -229,7 +247,13 @@ def _list(items: list, empty: str = "none") -> str:
 
 def validation_markdown(summary: dict[str, Any]) -> str:
     """The validation report as Markdown (no timestamps: the same data give the same report)."""
-    files, sif, ilacs, rules, ctx = summary["files"], summary["sif"], summary["ilacs"], summary["rules"], summary["context_statistics"]
+    files, sif, ilacs, rules, ctx = (
+        summary["files"],
+        summary["sif"],
+        summary["ilacs"],
+        summary["rules"],
+        summary["context_statistics"],
+    )
     lines = [
         "# Validation report",
         "",
@@ -241,7 +265,9 @@ def validation_markdown(summary: dict[str, Any]) -> str:
     lines += [f"  - skipped `{s['file']}`: {s['reason']}" for s in files["skipped"]]
     lines += [f"- Parser failed: {len(files['failed'])}; read but not used: {len(files['not_used'])}."]
     lines += [f"  - `{s['file']}`: {s['reason']}" for s in files["failed"] + files["not_used"]]
-    lines += [f"- Parsed with notes or warnings: {len(files['with_warnings'])} (listed in `data/processed/extraction_log.csv`)."]
+    lines += [
+        f"- Parsed with notes or warnings: {len(files['with_warnings'])} (listed in `data/processed/extraction_log.csv`)."
+    ]
     lines += ["", "## Reports per type", "", "| type | reports |", "|---|---|"]
     lines += [f"| {t} | {n} |" for t, n in summary["reports_per_type"].items()]
     lines += ["", "## Inspections per framework and source", "", "| framework / source | inspections |", "|---|---|"]
@@ -263,13 +289,25 @@ def validation_markdown(summary: dict[str, Any]) -> str:
     ]
     lines += [f"  - `{r['file']}`: {r['reason']}" for r in ilacs["reports_not_in_official"]]
     lines += ["- Official rows with no report in the collection (kept in the dataset as `source_quality=official`):"]
-    lines += [f"  - row {r['ods_row']} {r['la_name']} ({r['start_date']}): {r['reason']}" for r in ilacs["official_rows_without_report_why"]]
+    lines += [
+        f"  - row {r['ods_row']} {r['la_name']} ({r['start_date']}): {r['reason']}"
+        for r in ilacs["official_rows_without_report_why"]
+    ]
     rate = ilacs["agreement_overall"]
-    lines += ["", f"Agreement on every judgement of every matched report: **{rate:.2%}**." if rate is not None else "", "", "| area | compared | agree |", "|---|---|---|"]
+    lines += [
+        "",
+        f"Agreement on every judgement of every matched report: **{rate:.2%}**." if rate is not None else "",
+        "",
+        "| area | compared | agree |",
+        "|---|---|---|",
+    ]
     lines += [f"| {a} | {v['compared']} | {v['agree']} |" for a, v in ilacs["agreement_per_area"].items()]
     if ilacs["disagreements"]:
         lines += ["", "Disagreements (the official file wins in the dataset):"]
-        lines += [f"- `{d['file']}` {d['area']}: parser {d['parser_grade']!r}, official {d['official_grade']!r}" for d in ilacs["disagreements"]]
+        lines += [
+            f"- `{d['file']}` {d['area']}: parser {d['parser_grade']!r}, official {d['official_grade']!r}"
+            for d in ilacs["disagreements"]
+        ]
     lines += ["", "## Framework rules", ""]
     for framework, r in rules.items():
         lines += [
@@ -293,7 +331,10 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         "## Authority names printed in the reports",
         f"- Reports whose page-1 name resolves to the authority of their Ofsted URN: {names['agree']} of {names['reports_checked']}.",
     ]
-    lines += [f"  - `{m['file']}`: names {m['name']!r} ({m['name_code']}), URN gives {m['urn_code']}" for m in names["mismatched"]]
+    lines += [
+        f"  - `{m['file']}`: names {m['name']!r} ({m['name_code']}), URN gives {m['urn_code']}"
+        for m in names["mismatched"]
+    ]
     lines += [f"  - `{u['file']}`: name {u['name']!r} not resolved" for u in names["unresolved"]]
     lines += ["", "## Known gaps", "", summary["known_gaps"]["note"], ""]
     return "\n".join(lines)
@@ -323,9 +364,19 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
         "|---|---|" + "---|" * len(AREA_CROSSWALK),
     ]
     for key, label in AREA_LABELS.items():
-        lines.append(f"| `{key}` | {label} | " + " | ".join(AREA_CROSSWALK[f].get(key, "") for f in AREA_CROSSWALK) + " |")
+        lines.append(
+            f"| `{key}` | {label} | " + " | ".join(AREA_CROSSWALK[f].get(key, "") for f in AREA_CROSSWALK) + " |"
+        )
     for table, spec in TABLES.items():
-        lines += ["", f"## {table}.csv", "", spec["description"], "", "| column | type | description |", "|---|---|---|"]
+        lines += [
+            "",
+            f"## {table}.csv",
+            "",
+            spec["description"],
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in fields[table]]
     lines += ["", "## la_context measures", "", "| measure | from |", "|---|---|"]
     lines += [f"| `{m.measure}` | DfE/ONS `{m.file}`, column `{m.column}` |" for m in covariates.DFE_MEASURES]
@@ -333,10 +384,24 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
         "| `imd_avg_rank` | IMD 2019: population-weighted mean LSOA rank (1 = most deprived), year 2019 |",
         "| `imd_share_most_deprived_decile` | IMD 2019: share of LSOAs in the most deprived national decile, year 2019 |",
     ]
-    lines += [f"| `sif_report_{m}` | printed in the SIF report (\"Information about this local authority area\"); source gives the page |" for m in SIF_REPORT_MEASURES]
-    lines += ["", "The method of each (suppression marks, code changes, IMD aggregation) is documented in `src/analysis/covariates.py`."]
+    lines += [
+        f'| `sif_report_{m}` | printed in the SIF report ("Information about this local authority area"); source gives the page |'
+        for m in SIF_REPORT_MEASURES
+    ]
+    lines += [
+        "",
+        "The method of each (suppression marks, code changes, IMD aggregation) is documented in `src/analysis/covariates.py`.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 #: Statistics read from SIF reports (analysis.parse_sif_context), stored as `sif_report_<measure>`.
-SIF_REPORT_MEASURES = ("children_under_18", "poverty_pct_in_poverty", "poverty_pct_low_income_families", "children_in_need", "child_protection_plans", "looked_after", "looked_after_rate")
+SIF_REPORT_MEASURES = (
+    "children_under_18",
+    "poverty_pct_in_poverty",
+    "poverty_pct_low_income_families",
+    "children_in_need",
+    "child_protection_plans",
+    "looked_after",
+    "looked_after_rate",
+)

@@ -30,8 +30,6 @@ import pandas as pd
 
 from analysis.claims.computations import COMPUTATIONS
 from analysis.claims.registry import (
-    FIGURE_VERDICTS,
-    NOT_YET_TESTED,
     REGISTRY,
     NotTestable,
     RegistryError,
@@ -70,8 +68,11 @@ def compare(computed: Any, published: Any, how: str, tolerance: float | None = N
             return False, None
         diff = round(float(computed) - float(published), 2)
         ok = {
-            "within": abs(diff) <= float(tolerance or 0) + 1e-9, "greater": diff > 0, "less": diff < 0,
-            "at_least": diff >= 0, "at_most": diff <= 0,
+            "within": abs(diff) <= float(tolerance or 0) + 1e-9,
+            "greater": diff > 0,
+            "less": diff < 0,
+            "at_least": diff >= 0,
+            "at_most": diff <= 0,
         }[how]
         return ok, diff
     if how == "same_set":
@@ -82,15 +83,21 @@ def compare(computed: Any, published: Any, how: str, tolerance: float | None = N
         return not missing and not extra, ({"missing": missing, "extra": extra} if missing or extra else None)
     if how == "equal":
         if isinstance(published, dict):
+
             def same(have: Any, want: Any) -> bool:
                 if isinstance(have, list) and not isinstance(want, list):  # a month within a period
                     return _norm(want) in [_norm(x) for x in have]
                 return _norm(have) == _norm(want)
 
-            diffs = {k: {"published": v, "computed": (computed or {}).get(k)} for k, v in published.items()
-                     if not same((computed or {}).get(k), v)}
+            diffs = {
+                k: {"published": v, "computed": (computed or {}).get(k)}
+                for k, v in published.items()
+                if not same((computed or {}).get(k), v)
+            }
             return not diffs, (diffs or None)
-        return _norm(computed) == _norm(published), (None if _norm(computed) == _norm(published) else {"computed": computed})
+        return _norm(computed) == _norm(published), (
+            None if _norm(computed) == _norm(published) else {"computed": computed}
+        )
     raise RegistryError(f"unknown comparison {how!r}")
 
 
@@ -208,10 +215,20 @@ def _untestable_note(reasons: list[str]) -> str:
 def explain(function: Callable, args: dict[str, Any], figure: dict, data: Data, base: Result) -> tuple[str, list[dict]]:
     """Try the other bases; say which reproduce the published value (fewest changes first) and which
     authorities or inspections make the difference. If none does, give the nearest."""
-    axes = {a: v for a, v in BASIS_AXES.items() if _accepts(function, a) and (a in args or a in inspect.signature(function).parameters)}
+    axes = {
+        a: v
+        for a, v in BASIS_AXES.items()
+        if _accepts(function, a) and (a in args or a in inspect.signature(function).parameters)
+    }
     for axis, values in (figure.get("alternatives") or {}).items():
         axes[axis] = list(dict.fromkeys([args.get(axis), *values]))
-    stated = {a: args.get(a, inspect.signature(function).parameters[a].default if a in inspect.signature(function).parameters else None) for a in axes}
+    stated = {
+        a: args.get(
+            a,
+            inspect.signature(function).parameters[a].default if a in inspect.signature(function).parameters else None,
+        )
+        for a in axes
+    }
     tried: list[tuple[dict, Any, Result | None]] = []
     untestable: list[str] = []  # the reasons of the bases the data cannot compute
     names = list(axes)
@@ -242,10 +259,14 @@ def explain(function: Callable, args: dict[str, Any], figure: dict, data: Data, 
     text = f"no other basis tried reproduces it ({len(tried)} tried)" + _untestable_note(untestable)
     if numeric:
         changed, (_, diff, value), result = min(numeric, key=lambda t: (abs(t[1][1]), len(t[0])))
-        own = compare(_value(base, figure.get("field")), figure["published"], figure["compare"], figure.get("tolerance"))[1]
+        own = compare(
+            _value(base, figure.get("field")), figure["published"], figure["compare"], figure.get("tolerance")
+        )[1]
         if isinstance(own, (int, float)) and abs(diff) < abs(own):
             delta = _member_diff(base, result)
-            text += f"; nearest: {' and '.join(_describe(a, v) for a, v in changed.items())} gives {value}" + (f" ({delta})" if delta else "")
+            text += f"; nearest: {' and '.join(_describe(a, v) for a, v in changed.items())} gives {value}" + (
+                f" ({delta})" if delta else ""
+            )
     return text, []
 
 
@@ -253,7 +274,9 @@ def evaluate_figure(entry: dict, figure: dict, data: Data, defaults: dict[str, A
     """Compute one figure and its verdict (and, if it differs, the explanation)."""
     defaults = {k: v for k, v in (defaults or {}).items() if k in RUN_DEFAULT_KEYS}
     function, args = _arguments(figure, defaults)
-    evaluation = Evaluation(entry["id"], str(figure.get("name", "")), entry["kind"], figure.get("published"), basis=args)
+    evaluation = Evaluation(
+        entry["id"], str(figure.get("name", "")), entry["kind"], figure.get("published"), basis=args
+    )
     try:
         result = function(data, **args)
         value = _value(result, figure.get("field"))
@@ -302,12 +325,19 @@ def verdict_table(evaluations: list[Evaluation], entries: list[dict] | None = No
     rows = []
     for e in evaluations:
         how, tol = tolerance.get((e.claim_id, e.figure), (None, None))
-        rows.append({
-            "claim": e.claim_id, "figure": e.figure, "kind": e.kind,
-            "published": format_value(e.published), "computed": format_value(e.computed),
-            "test": "" if how is None else (f"within ±{tol:g}" if how == "within" else how),
-            "verdict": e.verdict, "difference": format_value(e.difference), "explanation": e.explanation,
-        })
+        rows.append(
+            {
+                "claim": e.claim_id,
+                "figure": e.figure,
+                "kind": e.kind,
+                "published": format_value(e.published),
+                "computed": format_value(e.computed),
+                "test": "" if how is None else (f"within ±{tol:g}" if how == "within" else how),
+                "verdict": e.verdict,
+                "difference": format_value(e.difference),
+                "explanation": e.explanation,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -9,7 +9,6 @@ can recompute it on each basis.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +76,16 @@ def _window(frame: pd.DataFrame, as_at=None, year=None, start=None, end=None) ->
 
 
 def _members(frame: pd.DataFrame, counted: pd.Series) -> pd.DataFrame:
-    columns = ["la_code", "la_name", "inspection_id", "inspection_type", "framework", "date", "grade", "inspection_source_quality"]
+    columns = [
+        "la_code",
+        "la_name",
+        "inspection_id",
+        "inspection_type",
+        "framework",
+        "date",
+        "grade",
+        "inspection_source_quality",
+    ]
     members = frame[[c for c in columns if c in frame]].copy()
     members["counted"] = counted.to_numpy(dtype=bool)
     return members.rename(columns={"inspection_source_quality": "source_quality"})
@@ -123,8 +131,14 @@ def population(
     if unknown:
         raise RegistryError(f"window {window!r}: unknown keys {sorted(unknown)}")
     chosen = selection if selection is not None else spec.get("selection", "all")
-    frame = _frame(data, area=area, framework=spec.get("framework", "SIF"), include_secondary=include_secondary,
-                   date_basis=date_basis, **basis)
+    frame = _frame(
+        data,
+        area=area,
+        framework=spec.get("framework", "SIF"),
+        include_secondary=include_secondary,
+        date_basis=date_basis,
+        **basis,
+    )
     windowed = _window(frame, spec.get("as_at"), spec.get("year"), spec.get("start"), spec.get("end"))
     return snapshots.select(windowed, chosen)
 
@@ -164,14 +178,21 @@ def grade_count(
     `min_las`: raise NotTestable when the population covers fewer authorities (coverage check).
     """
     frame = _frame(
-        data, area=area, framework=framework, inspection_types=inspection_types,
-        include_reinspections=include_reinspections, include_secondary=include_secondary,
-        date_basis=date_basis, adequate_as_ri=adequate_as_ri,
+        data,
+        area=area,
+        framework=framework,
+        inspection_types=inspection_types,
+        include_reinspections=include_reinspections,
+        include_secondary=include_secondary,
+        date_basis=date_basis,
+        adequate_as_ri=adequate_as_ri,
     )
     note = ""
     if at_population is not None:
         as_at = _population_date(frame, int(at_population))
-        note = f"snapshot dated {as_at:%Y-%m-%d}, the day the number of authorities with a result reached {at_population}"
+        note = (
+            f"snapshot dated {as_at:%Y-%m-%d}, the day the number of authorities with a result reached {at_population}"
+        )
     windowed = _window(frame, as_at, year, start, end)
     population = snapshots.select(windowed, selection)
     if min_las is not None and population["la_code"].nunique() < min_las:
@@ -185,7 +206,10 @@ def grade_count(
     undated = snapshots.undated(frame)
     if len(undated) and any(x is not None for x in (as_at, year, start, end)):
         names = ", ".join(sorted(set(undated["la_name"])))
-        note = (note + "; " if note else "") + f"{len(undated)} row(s) with no date of {'publication' if date_basis == 'published' else 'inspection'} left out ({names})"
+        note = (
+            (note + "; " if note else "")
+            + f"{len(undated)} row(s) with no date of {'publication' if date_basis == 'published' else 'inspection'} left out ({names})"
+        )
     if measure == "count":
         value = int(counted.sum())
     elif measure == "share":
@@ -200,7 +224,9 @@ def grade_count(
         inside = set(population["la_code"])
         unplaced = sorted(set(frame.loc[~frame["la_code"].isin(everyone), "la_name"]))
         if unplaced:
-            note = (note + "; " if note else "") + f"authorities with no dated row cannot be placed: {', '.join(unplaced)}"
+            note = (
+                note + "; " if note else ""
+            ) + f"authorities with no dated row cannot be placed: {', '.join(unplaced)}"
         frame = dated
         value = len(everyone - inside)
         rest = frame[~frame["la_code"].isin(inside)]
@@ -227,7 +253,9 @@ def _la_code(data: Data, name: str) -> str:
         raise NotTestable(f"no authority called {name!r} in local_authorities.csv or la_aliases.yaml") from None
 
 
-def _pick_inspection(data: Data, la: str, framework: str | None, inspection_types, which, include_secondary: bool) -> pd.Series:
+def _pick_inspection(
+    data: Data, la: str, framework: str | None, inspection_types, which, include_secondary: bool
+) -> pd.Series:
     code = _la_code(data, la)
     rows = data.inspections[data.inspections["la_code"] == code]
     if framework is not None:
@@ -237,8 +265,13 @@ def _pick_inspection(data: Data, la: str, framework: str | None, inspection_type
     if not include_secondary:
         rows = rows[rows["source_quality"] != SECONDARY]
     if rows.empty:
-        raise NotTestable(f"no {framework or ''} inspection of {la} in the data" + ("" if include_secondary else " without secondary sources"))
-    rows = rows.assign(_order=rows["start_date"].fillna(rows["published_date"])).sort_values(["_order", "inspection_id"], na_position="last")
+        raise NotTestable(
+            f"no {framework or ''} inspection of {la} in the data"
+            + ("" if include_secondary else " without secondary sources")
+        )
+    rows = rows.assign(_order=rows["start_date"].fillna(rows["published_date"])).sort_values(
+        ["_order", "inspection_id"], na_position="last"
+    )
     index = {"first": 0, "latest": -1}.get(which, which)
     try:
         return rows.iloc[int(index)]
@@ -268,18 +301,33 @@ def la_judgements(
     grades = dict(zip(judged["area"], judged["grade"]))
     value: dict[str, Any] = {area: grades.get(area) for area in areas}
     value |= {
-        "start_month": _month(row["start_date"]), "end_month": _month(row["end_date"]),
-        "published_month": _month(row["published_date"]), "inspection_type": row["inspection_type"],
+        "start_month": _month(row["start_date"]),
+        "end_month": _month(row["end_date"]),
+        "published_month": _month(row["published_date"]),
+        "inspection_type": row["inspection_type"],
     }
-    members = pd.DataFrame([{"la_name": row["la_name"], "inspection_id": row["inspection_id"], "inspection_type": row["inspection_type"],
-                             "source_quality": row["source_quality"], "counted": True}])
+    members = pd.DataFrame(
+        [
+            {
+                "la_name": row["la_name"],
+                "inspection_id": row["inspection_id"],
+                "inspection_type": row["inspection_type"],
+                "source_quality": row["source_quality"],
+                "counted": True,
+            }
+        ]
+    )
     return Result(value, members, f"inspection {row['inspection_id']}")
 
 
 def _transitions(data: Data, include_secondary: bool, date_basis: str, adequate_as_ri: bool = True) -> pd.DataFrame:
     frame = _frame(
-        data, area=snapshots.HEADLINE, framework=None, include_secondary=include_secondary,
-        date_basis=date_basis, adequate_as_ri=adequate_as_ri,
+        data,
+        area=snapshots.HEADLINE,
+        framework=None,
+        include_secondary=include_secondary,
+        date_basis=date_basis,
+        adequate_as_ri=adequate_as_ri,
     )
     return snapshots.transitions(frame[frame["inspection_type"] != "LSCB review"])
 
@@ -332,7 +380,10 @@ def _months_between(start, end) -> list[str]:
     if pd.isna(start):
         return []
     end = start if pd.isna(end) else end
-    return [p.strftime("%Y-%m") for p in pd.period_range(pd.Timestamp(start).to_period("M"), pd.Timestamp(end).to_period("M"), freq="M")]
+    return [
+        p.strftime("%Y-%m")
+        for p in pd.period_range(pd.Timestamp(start).to_period("M"), pd.Timestamp(end).to_period("M"), freq="M")
+    ]
 
 
 @computation
@@ -351,7 +402,9 @@ def la_transition(
     inspection in the data)."""
     code = _la_code(data, la)
     history = _frame(data, area=snapshots.HEADLINE, framework=None, include_secondary=include_secondary)
-    history = history[(history["la_code"] == code) & (history["inspection_type"] != "LSCB review")].sort_values(["order_date", "inspection_id"])
+    history = history[(history["la_code"] == code) & (history["inspection_type"] != "LSCB review")].sort_values(
+        ["order_date", "inspection_id"]
+    )
     mine = history[history["framework"] == framework]
     if mine.empty:
         raise NotTestable(f"no graded {framework} inspection of {la} in the data")
@@ -385,13 +438,19 @@ def la_transition(
         )
     change = CHANGE_LABELS[int(max(-1, min(1, row["grade_rank"] - prev["grade_rank"])))]
     value = {
-        "grade": row["grade"], "previous_grade": prev["grade"], "previous_type": prev["inspection_type"], "change": change,
+        "grade": row["grade"],
+        "previous_grade": prev["grade"],
+        "previous_type": prev["inspection_type"],
+        "change": change,
         "start_date": None if pd.isna(row["start_date"]) else row["start_date"].strftime("%Y-%m-%d"),
-        "start_month": _month(row["start_date"]), "published_month": _month(row["published_date"]),
+        "start_month": _month(row["start_date"]),
+        "published_month": _month(row["published_date"]),
         "published_date": None if pd.isna(row["published_date"]) else row["published_date"].strftime("%Y-%m-%d"),
         "previous_start_month": _month(prev["start_date"]),
         "previous_months_on_site": _months_between(prev["start_date"], prev["end_date"]),
-        "years_between": None if pd.isna(prev["start_date"]) else round((row["start_date"] - prev["start_date"]).days / 365.25, 1),
+        "years_between": None
+        if pd.isna(prev["start_date"])
+        else round((row["start_date"] - prev["start_date"]).days / 365.25, 1),
         "years_at_previous_grade": None if run_start is None else round((when - run_start).days / 365.25, 1),
     }
     undetermined = {}
@@ -444,7 +503,11 @@ def first_month_with_grade(
     if hits.empty:
         raise NotTestable(f"no {grade} {area} judgement under {framework} in the data")
     first = hits.iloc[0]
-    return Result(_month(first["date"]), _members(hits.head(1), pd.Series([True])), f"{first['la_name']} ({first['inspection_id']})")
+    return Result(
+        _month(first["date"]),
+        _members(hits.head(1), pd.Series([True])),
+        f"{first['la_name']} ({first['inspection_id']})",
+    )
 
 
 @computation
@@ -457,16 +520,36 @@ def cycle(
 ) -> Result:
     """When a framework's cycle of first inspections started (season and year of the first day on
     site) and how many years it took (first start to last end, rounded)."""
-    frame = _frame(data, area="overall", framework=framework, inspection_types=list(inspection_types), include_secondary=include_secondary)
+    frame = _frame(
+        data,
+        area="overall",
+        framework=framework,
+        inspection_types=list(inspection_types),
+        include_secondary=include_secondary,
+    )
     firsts = snapshots.first_per_la(frame)
     starts = firsts["start_date"].dropna()
     ends = firsts["end_date"].fillna(firsts["start_date"]).dropna()
     first = starts.min()
-    season = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
-              6: "summer", 7: "summer", 8: "summer"}.get(first.month, "autumn")
+    season = {
+        12: "winter",
+        1: "winter",
+        2: "winter",
+        3: "spring",
+        4: "spring",
+        5: "spring",
+        6: "summer",
+        7: "summer",
+        8: "summer",
+    }.get(first.month, "autumn")
     years = (ends.max() - first).days / 365.25
     return Result(
-        {"start": f"{season} {first.year}", "years": round(years), "years_exact": round(years, 2), "last_end_month": _month(ends.max())},
+        {
+            "start": f"{season} {first.year}",
+            "years": round(years),
+            "years_exact": round(years, 2),
+            "last_end_month": _month(ends.max()),
+        },
         _members(firsts, pd.Series(True, index=firsts.index)),
         f"first day on site {first:%Y-%m-%d}, last {ends.max():%Y-%m-%d}",
     )
@@ -484,8 +567,14 @@ def modal_grade_by_year(
     date_basis: str = "published",
 ) -> Result:
     """The most common grade in `area` among inspections dated in each of `years` (ties joined by ' / ')."""
-    frame = _frame(data, area=area, framework=framework, include_secondary=include_secondary,
-                   include_reinspections=include_reinspections, date_basis=date_basis)
+    frame = _frame(
+        data,
+        area=area,
+        framework=framework,
+        include_secondary=include_secondary,
+        include_reinspections=include_reinspections,
+        date_basis=date_basis,
+    )
     value, notes = {}, []
     for year in years:
         counts = snapshots.grade_counts(snapshots.in_year(frame, year))["count"]
@@ -507,11 +596,17 @@ def model_verdict(data: Data, *, notebook: str, hypothesis: str, reports_dir: st
         return Result(NOT_YET_TESTED, None, f"{notebook} does not exist yet")
     records = record_file(Path(notebook).name.removesuffix(".ipynb"), Path(reports_dir) if reports_dir else REPORTS)
     if not records.exists():
-        return Result(NOT_YET_TESTED, None, f"{notebook} has not been run (no {records.relative_to(ROOT) if records.is_relative_to(ROOT) else records})")
+        return Result(
+            NOT_YET_TESTED,
+            None,
+            f"{notebook} has not been run (no {records.relative_to(ROOT) if records.is_relative_to(ROOT) else records})",
+        )
     found = json.loads(records.read_text()).get(HYPOTHESIS_RECORD_KEY.format(id=hypothesis))
     if not found:
         return Result(NOT_YET_TESTED, None, f"{notebook} recorded no result for {hypothesis}")
     verdict = found.get("verdict")
     if verdict not in HYPOTHESIS_VERDICTS:
-        raise RegistryError(f"{notebook} recorded verdict {verdict!r} for {hypothesis}; expected one of {HYPOTHESIS_VERDICTS}")
+        raise RegistryError(
+            f"{notebook} recorded verdict {verdict!r} for {hypothesis}; expected one of {HYPOTHESIS_VERDICTS}"
+        )
     return Result(verdict, None, str(found.get("evidence", "")))

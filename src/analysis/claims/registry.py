@@ -32,8 +32,15 @@ HYPOTHESIS_RECORD_KEY = "hypothesis.{id}"
 #: Keys a registry entry / figure may have. A stored verdict is refused: verdicts are computed.
 ENTRY_KEYS = {"id", "source", "quote", "kind", "figures", "test_notebook", "note"}
 FIGURE_KEYS = {
-    "name", "computation", "published", "compare", "tolerance", "justification", "field",
-    "alternatives", "operationalisation",
+    "name",
+    "computation",
+    "published",
+    "compare",
+    "tolerance",
+    "justification",
+    "field",
+    "alternatives",
+    "operationalisation",
 }
 FORBIDDEN_KEYS = {"verdict", "result", "reproduced", "status", "computed"}
 
@@ -109,7 +116,9 @@ def validate_registry(entries: list[dict], computations: Mapping[str, Any]) -> N
                 problems.append(f"{fid}: unknown keys {sorted(unknown)}")
             comp = figure.get("computation") or {}
             if comp.get("function") not in computations:
-                problems.append(f"{fid}: computation.function {comp.get('function')!r} is not in analysis.claims.computations.COMPUTATIONS")
+                problems.append(
+                    f"{fid}: computation.function {comp.get('function')!r} is not in analysis.claims.computations.COMPUTATIONS"
+                )
             if kind != "hypothesis":
                 for key in ("published", "compare", "justification"):
                     if key not in figure:
@@ -135,8 +144,6 @@ def windows(path: Path | str = REGISTRY) -> dict[str, dict[str, Any]]:
     draw the same populations (so no date is typed twice)."""
     found = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("windows") or {}
     return {name: dict(window) for name, window in found.items()}
-
-
 
 
 def record_hypothesis(hypothesis: str, verdict: str, evidence: str) -> dict:

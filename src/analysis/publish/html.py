@@ -75,7 +75,7 @@ def report_header_html(header: dict[str, Any]) -> str:
     )
     return (
         f'<header class="report-header"><p class="meta"><a href="../index.html">&larr; all reports</a></p>'
-        f"<h1>{title}</h1><p class=\"meta\">{meta}</p>"
+        f'<h1>{title}</h1><p class="meta">{meta}</p>'
         f"<h2>Parameters</h2>{_table(header.get('parameters', {}))}{toggle}{_TOC_MARK}</header>"
     )
 
@@ -178,7 +178,11 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
         html_rel = entry.get("html")
         has_html = bool(html_rel) and (layout.out_dir / html_rel).exists()
         link = f'<a href="{html.escape(html_rel)}">{html.escape(name)}</a>' if has_html else html.escape(name)
-XX
+        if status == "skipped":
+            link += f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
+        elif status != "ok":
+            error = entry.get("error", {})
+            link += f' <span class="failed">FAILED: {html.escape(str(error.get("ename", "")))}</span>'
             if has_html:
                 link += ' <span class="meta">(showing the last good report)</span>'
         rows.append(
@@ -189,7 +193,7 @@ XX
             f"<td>{html.escape(str(entry.get('run_at', '')))}<br>{entry.get('elapsed_s', '')} s</td>"
             f"<td><code>{html.escape(entry.get('hashes', {}).get('data', '')[:16])}</code></td>"
             f"<td><code>{html.escape(str(entry.get('git_commit', '')))}</code></td>"
-            f"<td class=\"records\">{_format_records(entry.get('records', {}))}</td>"
+            f'<td class="records">{_format_records(entry.get("records", {}))}</td>'
             "</tr>"
         )
     versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in manifest["packages"].items())
@@ -207,13 +211,13 @@ td.records {{ max-width: 16em; overflow-wrap: anywhere; }}
 </style></head>
 <body>
 <h1>Ofsted inspections of local authority children's services: reports</h1>
-<p class="meta">Built {html.escape(manifest['built_at'])} &middot; git <code>{html.escape(manifest['git_commit'])}</code>
-&middot; processed-data checksum <code>{html.escape(manifest['data_checksum'])}</code></p>
+<p class="meta">Built {html.escape(manifest["built_at"])} &middot; git <code>{html.escape(manifest["git_commit"])}</code>
+&middot; processed-data checksum <code>{html.escape(manifest["data_checksum"])}</code></p>
 <p class="meta">Packages: {versions}</p>
 <div class="runs-wrap"><table>
 <thead><tr><th>Report</th><th>Notebook</th><th>Parameters</th><th>Run</th><th>Data checksum</th><th>Git commit</th><th>Key values</th></tr></thead>
 <tbody>
-{''.join(rows)}
+{"".join(rows)}
 </tbody></table></div>
 <p class="meta">Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
 </body></html>

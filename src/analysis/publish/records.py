@@ -24,8 +24,17 @@ __all__ = ["Layout", "data_checksum", "package_versions", "record", "record_file
 RECORD_ENV = "ANALYSIS_RECORD_PATH"
 #: Packages whose versions go into the manifest, the index and each notebook's last cell.
 KEY_PACKAGES: tuple[str, ...] = (
-    "pandas", "numpy", "matplotlib", "seaborn", "scipy", "statsmodels",
-    "papermill", "nbconvert", "nbclient", "ipykernel", "jupytext",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "scipy",
+    "statsmodels",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupytext",
 )
 
 
@@ -128,5 +137,3 @@ def package_versions(names: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str]:
         except PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-

@@ -81,6 +81,7 @@ class ParamsError(ValueError):
 class NotebookNotFoundError(ParamsError, FileNotFoundError):
     """A run names a notebook that does not exist."""
 
+
 # ---------------------------------------------------------------------------------------------
 # Content hashes
 # ---------------------------------------------------------------------------------------------
@@ -96,11 +97,17 @@ def git_commit(root: Path = ROOT) -> str:
     try:
         commit = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -159,8 +166,15 @@ def load_runs(params_file: Path = DEFAULT_PARAMS_FILE) -> list[Run]:
                 f"{params_file}: run {name}: needs: must be a list of run names, e.g. needs: [00_data_overview],"
                 f" found {needs!r}"
             )
-        runs.append(Run(name=name, notebook=notebook, parameter_set=parameter_set, parameters=parameters,
-                        needs=tuple(dict.fromkeys(needs))))
+        runs.append(
+            Run(
+                name=name,
+                notebook=notebook,
+                parameter_set=parameter_set,
+                parameters=parameters,
+                needs=tuple(dict.fromkeys(needs)),
+            )
+        )
     names = [r.name for r in runs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -187,7 +201,7 @@ def dependency_order(runs: list[Run], params_file: Path | str = "params file") -
         if state.get(run.name) == "placed":
             return
         if state.get(run.name) == "visiting":
-            cycle = path[path.index(run.name):] + [run.name]
+            cycle = path[path.index(run.name) :] + [run.name]
             raise ParamsError(
                 f"{params_file}: runs {' -> '.join(cycle)} form a cycle in needs:;"
                 " a run can only need runs that do not need it back: remove one of these needs"
@@ -287,6 +301,8 @@ def check_parameters(runs: list[Run], params_file: Path | str) -> None:
                 )
     if problems:
         raise ParamsError("\n".join(problems))
+
+
 # ---------------------------------------------------------------------------------------------
 # Executing and rendering one run (in a worker process; heavy imports happen here only)
 # ---------------------------------------------------------------------------------------------
@@ -330,7 +346,7 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     record_partial = layout.executed / f"{name}.running.{os.getpid()}.record.json"
     for stale in (partial, record_partial):
         stale.unlink(missing_ok=True)
-    result: dict[str, Any] = {"name": name, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    result: dict[str, Any] = {"name": name, "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     os.environ[RECORD_ENV] = str(record_partial)
     # The kernel inherits this process's stderr; send it (and its start-up chatter) to a log file.
     saved_stderr = os.dup(2)
@@ -343,9 +359,14 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
         try:
             result["parameters_effective"] = _jsonable(effective_parameters(notebook, job["parameters"]))
             papermill.execute_notebook(
-                str(notebook), str(partial), parameters=job["parameters"],
-                cwd=str(notebook.parent), progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, execution_timeout=job.get("timeout", 1800),
+                str(notebook),
+                str(partial),
+                parameters=job["parameters"],
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=job.get("timeout", 1800),
             )
         except PapermillExecutionError as error:
             failed = layout.failed_notebook(name)
@@ -355,19 +376,30 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
                 os.replace(record_partial, layout.executed / f"{name}.FAILED.record.json")
             source = getattr(error, "source", "") or ""
             result.update(
-                status="failed", elapsed_s=round(time.time() - started, 2),
+                status="failed",
+                elapsed_s=round(time.time() - started, 2),
                 error={
-                    "notebook": str(notebook), "cell_index": error.cell_index, "execution_count": error.exec_count,
-                    "cell_source": source, "ename": error.ename, "evalue": error.evalue,
+                    "notebook": str(notebook),
+                    "cell_index": error.cell_index,
+                    "execution_count": error.exec_count,
+                    "cell_source": source,
+                    "ename": error.ename,
+                    "evalue": error.evalue,
                     "partial_notebook": str(failed) if failed.exists() else None,
                 },
             )
             return result
         result["elapsed_execute_s"] = round(time.time() - started, 2)
         # Render first: only when the HTML is good do the executed notebook and records move in place.
-        render_html(partial, layout.html_file(name), header=job["header"] | {
-            "parameters": result["parameters_effective"], "run_at": result["started"],
-        })
+        render_html(
+            partial,
+            layout.html_file(name),
+            header=job["header"]
+            | {
+                "parameters": result["parameters_effective"],
+                "run_at": result["started"],
+            },
+        )
         os.replace(partial, layout.executed_notebook(name))
         records: dict[str, Any] = {}
         if record_partial.exists():
@@ -384,11 +416,18 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
         if partial.exists():
             os.replace(partial, layout.failed_notebook(name))
         result.update(
-            status="failed", elapsed_s=round(time.time() - started, 2),
+            status="failed",
+            elapsed_s=round(time.time() - started, 2),
             error={
-                "notebook": str(notebook), "cell_index": None, "execution_count": None, "cell_source": "",
-                "ename": type(error).__name__, "evalue": str(error),
-                "partial_notebook": str(layout.failed_notebook(name)) if layout.failed_notebook(name).exists() else None,
+                "notebook": str(notebook),
+                "cell_index": None,
+                "execution_count": None,
+                "cell_source": "",
+                "ename": type(error).__name__,
+                "evalue": str(error),
+                "partial_notebook": str(layout.failed_notebook(name))
+                if layout.failed_notebook(name).exists()
+                else None,
             },
         )
         return result
@@ -543,7 +582,11 @@ def _clear_temporary_files(layout: Layout, runs: list[Run]) -> None:
         return
     keep = {path for run in runs for path in run_files(run.name, layout)}
     for path in layout.executed.glob("*.running.*"):
-        if re.fullmatch(r".+\.running\.\d+\.(ipynb|record\.json)(\.tmp)?", path.name) and path not in keep and path.is_file():
+        if (
+            re.fullmatch(r".+\.running\.\d+\.(ipynb|record\.json)(\.tmp)?", path.name)
+            and path not in keep
+            and path.is_file()
+        ):
             path.unlink(missing_ok=True)
 
 
@@ -608,8 +651,12 @@ def reports_up_to_date(
     package_hash = tree_checksum(Path(package_dir))
     data_hash = tree_checksum(Path(data_dir))
     return all(
-        is_up_to_date(run, run_hashes(run, package_hash, data_hash, need_record_hashes(run, layout)),
-                      previous["runs"].get(run.name), layout)
+        is_up_to_date(
+            run,
+            run_hashes(run, package_hash, data_hash, need_record_hashes(run, layout)),
+            previous["runs"].get(run.name),
+            layout,
+        )
         for run in runs
     )
 
@@ -633,7 +680,13 @@ def run_reports(
 
 
 def _build(
-    runs: list[Run], params_file: Path, layout: Layout, data_dir: Path, package_dir: Path, force: bool, jobs: int | None,
+    runs: list[Run],
+    params_file: Path,
+    layout: Layout,
+    data_dir: Path,
+    package_dir: Path,
+    force: bool,
+    jobs: int | None,
 ) -> BuildResult:
     """The build proper (see run_reports), run under the build lock."""
     t0 = time.time()
@@ -644,7 +697,7 @@ def _build(
     commit = git_commit()
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": commit,
         "data_checksum": data_hash,
         "package_checksum": package_hash,
@@ -685,8 +738,12 @@ def _build(
                 state[run.name] = "blocked"
                 result.blocked[run.name] = reason
                 manifest["runs"][run.name] = manifest["runs"].get(run.name, {}) | {
-                    "notebook": _relative(run.notebook, ROOT), "parameter_set": run.parameter_set,
-                    "parameters": run.parameters, "status": "skipped", "reason": reason, "executed_this_build": False,
+                    "notebook": _relative(run.notebook, ROOT),
+                    "parameter_set": run.parameter_set,
+                    "parameters": run.parameters,
+                    "status": "skipped",
+                    "reason": reason,
+                    "executed_this_build": False,
                 }
                 counter["done"] += 1
                 _progress(counter["done"], total, run.name, "skipped", 0.0, reason)
@@ -728,11 +785,16 @@ def _build(
                     run = queue.pop(0)
                     state[run.name] = "running"
                     job = {
-                        "name": run.name, "notebook": str(run.notebook), "parameters": run.parameters,
+                        "name": run.name,
+                        "notebook": str(run.notebook),
+                        "parameters": run.parameters,
                         "out_dir": str(layout.out_dir),
                         "header": {
-                            "title": run.name, "notebook": _relative(run.notebook, ROOT),
-                            "parameter_set": run.parameter_set, "data_checksum": data_hash, "git_commit": commit,
+                            "title": run.name,
+                            "notebook": _relative(run.notebook, ROOT),
+                            "parameter_set": run.parameter_set,
+                            "data_checksum": data_hash,
+                            "git_commit": commit,
                         },
                     }
                     pending[pool.submit(execute_run, job)] = run
@@ -746,19 +808,33 @@ def _build(
                         outcome = future.result()
                     except Exception as error:  # the worker process itself died
                         outcome = {
-                            "name": run.name, "status": "failed", "started": "", "elapsed_s": None,
-                            "error": {"notebook": str(run.notebook), "cell_index": None, "execution_count": None,
-                                      "cell_source": "", "ename": type(error).__name__, "evalue": str(error),
-                                      "partial_notebook": None},
+                            "name": run.name,
+                            "status": "failed",
+                            "started": "",
+                            "elapsed_s": None,
+                            "error": {
+                                "notebook": str(run.notebook),
+                                "cell_index": None,
+                                "execution_count": None,
+                                "cell_source": "",
+                                "ename": type(error).__name__,
+                                "evalue": str(error),
+                                "partial_notebook": None,
+                            },
                         }
                     counter["done"] += 1
                     _progress(counter["done"], total, run.name, outcome["status"], outcome.get("elapsed_s"))
                     entry = {
-                        "notebook": _relative(run.notebook, ROOT), "parameter_set": run.parameter_set,
+                        "notebook": _relative(run.notebook, ROOT),
+                        "parameter_set": run.parameter_set,
                         "parameters": run.parameters,
                         "parameters_effective": outcome.get("parameters_effective", run.parameters),
-                        "hashes": hashes, "run_at": outcome["started"], "elapsed_s": outcome.get("elapsed_s"),
-                        "git_commit": commit, "data_checksum": data_hash, "executed_this_build": True,
+                        "hashes": hashes,
+                        "run_at": outcome["started"],
+                        "elapsed_s": outcome.get("elapsed_s"),
+                        "git_commit": commit,
+                        "data_checksum": data_hash,
+                        "executed_this_build": True,
                     }
                     if run.needs:
                         entry["needs"] = list(run.needs)
@@ -776,9 +852,13 @@ def _build(
                     else:
                         old = manifest["runs"].get(run.name, {})
                         manifest["runs"][run.name] = old | {
-                            "notebook": entry["notebook"], "parameter_set": run.parameter_set,
-                            "parameters": run.parameters, "status": "failed", "error": outcome["error"],
-                            "failed_at": outcome["started"], "executed_this_build": True,
+                            "notebook": entry["notebook"],
+                            "parameter_set": run.parameter_set,
+                            "parameters": run.parameters,
+                            "status": "failed",
+                            "error": outcome["error"],
+                            "failed_at": outcome["started"],
+                            "executed_this_build": True,
                         }
                         state[run.name] = "failed"
                         result.failed.append(run.name)
@@ -792,8 +872,13 @@ def _build(
     # Keep the listed order of runs in the manifest and index.
     manifest["runs"] = {r.name: manifest["runs"][r.name] for r in runs if r.name in manifest["runs"]}
     manifest["elapsed_s"] = round(time.time() - t0, 2)
-    if (not result.executed and not result.failed and not result.blocked
-            and set(previous["runs"]) == set(by_name) and "built_at" in previous):
+    if (
+        not result.executed
+        and not result.failed
+        and not result.blocked
+        and set(previous["runs"]) == set(by_name)
+        and "built_at" in previous
+    ):
         # Nothing was built: the reports are those of the last build, and so are its time stamps.
         manifest["built_at"] = previous["built_at"]
         manifest["elapsed_s"] = previous.get("elapsed_s", manifest["elapsed_s"])
@@ -824,7 +909,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: `python -m analysis.publish [--force] [--params FILE] [--out DIR] [--jobs N]`."""
     parser = argparse.ArgumentParser(prog="python -m analysis.publish", description=__doc__.split("\n")[0])
     parser.add_argument("--force", action="store_true", help="rerun every notebook even if nothing changed")
-    parser.add_argument("--params", type=Path, default=DEFAULT_PARAMS_FILE, help="runs file (default notebooks/params.yaml)")
+    parser.add_argument(
+        "--params", type=Path, default=DEFAULT_PARAMS_FILE, help="runs file (default notebooks/params.yaml)"
+    )
     parser.add_argument("--out", type=Path, default=REPORTS, help="output folder (default reports/)")
     parser.add_argument("--data", type=Path, default=DATA_PROCESSED, help="processed data folder, for the checksum")
     parser.add_argument("--package", type=Path, default=PACKAGE_DIR, help="code folder whose changes rerun everything")
@@ -838,7 +925,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             print(
                 f"ERROR: {blocked} is not writable: the report build writes executed notebooks, HTML and the"
-                " manifest there; use a writable clone", file=sys.stderr, flush=True,
+                " manifest there; use a writable clone",
+                file=sys.stderr,
+                flush=True,
             )
             return 1
         result = run_reports(args.params, args.out, args.data, args.package, force=args.force, jobs=args.jobs)
