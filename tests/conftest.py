@@ -23,10 +23,14 @@ def _raw_present() -> bool:
     return (paths.raw_data_dir() / "ofsted" / "reports").is_dir()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if RAW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.raw)
+        # tests/publish executes notebooks (papermill kernels) or a browser: slow, out of `make test-fast`.
+        if "publish" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.slow)
     raw_tests = [item for item in items if item.get_closest_marker("raw")]
     if not raw_tests or _raw_present():
         return

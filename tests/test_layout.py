@@ -94,3 +94,24 @@ def test_the_makefile_data_rule_names_the_build_and_every_shared_module_it_impor
     expected = {("src/" + m.replace(".", "/") + ("/__init__.py" if m == "analysis" else ".py")) for m in shared}
     assert files == expected
     assert "src/analysis/build/*.py" in makefile and "filter-out" not in makefile
+
+
+def test_pytest_collects_the_build_tests() -> None:
+    """pytest skips folders named "build" by default; pyproject's norecursedirs must not."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/build/test_sources.py",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        check=False,
+    ).stdout
+    assert re.search(r"(\d+) tests? collected", out) and "tests/build/test_sources.py::" in out
