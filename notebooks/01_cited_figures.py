@@ -32,9 +32,7 @@
 # - **not yet tested**: a hypothesis whose model notebook has not produced a result yet.
 
 # %% tags=["parameters"]
-claims_file: str = (
-    "../src/analysis/claims/claims.yaml"  # claims registry; a relative path is read from the notebooks folder
-)
+claims_file: str = "../src/analysis/claims/claims.yaml"  # claims registry; relative paths from notebooks/
 include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
 date_basis: str = "published"  # "published" or "inspected": how a figure that does not fix it dates an inspection
 seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)

@@ -95,3 +95,73 @@ def test_read_pdf_pages_error_names_file(tmp_path: Path) -> None:
         reports.ReportReadError, match=r"error\.pdf: not a PDF \(expected the '%PDF-' header, found '<html>"
     ):
         reports.read_pdf_pages(fake)
+
+
+#: A second SIF titled as a full inspection (read_reports retypes it after every file is read), its
+#: authority's first SIF, an ILACS report and the 2013 looked after children inspection of Norfolk.
+PARSE_SAMPLE = [
+    "80458_darlington_2015-09-01.pdf",
+    "80458_darlington_2018-05-21.pdf",
+    "80458_darlington_2022-12-02.pdf",
+    "80418_norfolk_2013-08-16.pdf",
+    "80418_norfolk_2015-10-20.pdf",
+]
+
+
+def _sample(tmp_path: Path, report_dir: Path, names: list[str]) -> Path:
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for name in names:
+        shutil.copyfile(report_dir / name, folder / name)
+    lines = (report_dir / "MANIFEST.csv").read_text().splitlines()
+    keep = [lines[0]] + [line for line in lines[1:] if line.split(",")[0] in names]
+    (folder / "MANIFEST.csv").write_text("\n".join(keep) + "\n")
+    return folder
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parse_in_the_reading_worker_equals_parsing_after(tmp_path: Path, report_dir: Path, workers: int) -> None:
+    """read_reports(parse=...) gives what parsing the finished reports gives, retyped ones included."""
+    from analysis.build import tables
+
+    folder = _sample(tmp_path, report_dir, PARSE_SAMPLE)
+    read, log = reports.read_reports(folder, workers=workers)
+    read_parsing, log_parsing, parsed = reports.read_reports(folder, workers=workers, parse=tables.parse_one)
+    assert read_parsing == read and log_parsing == log
+    assert list(parsed) == [r.file for r in read] == sorted(PARSE_SAMPLE)
+    assert parsed == tables.parse_all(read, workers=1)
+    retyped = parsed["80458_darlington_2018-05-21.pdf"]
+    assert retyped.report_type == reports.SIF_REINSPECTION
+    assert parsed["80458_darlington_2015-09-01.pdf"].report_type == reports.SIF
+
+
+def test_parse_skips_unreadable_files(tmp_path: Path, report_dir: Path) -> None:
+    from analysis.build import tables
+
+    folder = _mini_collection(tmp_path, report_dir)
+    read, log, parsed = reports.read_reports(folder, workers=2, parse=tables.parse_one)
+    assert list(parsed) == [r.file for r in read] == ["80418_norfolk_2015-10-20.pdf"]
+    assert [row["status"] for row in log] == ["read", "skipped", "skipped"]
+    assert not parsed["80418_norfolk_2015-10-20.pdf"].warnings
+
+
+def test_parser_crash_in_the_worker_is_logged_as_failed(
+    tmp_path: Path, report_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser that raises in the reading worker: the report is read, its log row says 'failed' and why."""
+    from analysis.build import tables
+    from analysis.build.records import Inputs
+
+    def broken(report: reports.Report):
+        raise RuntimeError(f"cannot read {report.file}")
+
+    monkeypatch.setitem(tables.PARSERS, reports.SIF, broken)
+    folder = _sample(tmp_path, report_dir, PARSE_SAMPLE[:2])
+    read, log, parsed = reports.read_reports(folder, workers=1, parse=tables.parse_one)
+    inputs = Inputs(read, log, parsed, None, None, None, None)
+    rows = tables._extraction_log(inputs).set_index("file")
+    first = rows.loc["80458_darlington_2015-09-01.pdf"]
+    assert first["status"] == "failed"
+    assert first["reason"] == "parser failed: RuntimeError('cannot read 80458_darlington_2015-09-01.pdf')"
+    # the retyped second SIF goes to parse_sif as a re-inspection, which is not patched
+    assert rows.loc["80458_darlington_2018-05-21.pdf", "status"] == "parsed"

@@ -10,9 +10,13 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 import pypdfium2 as pdfium
 
@@ -23,6 +27,7 @@ __all__ = ["ILACS", "LAC_2013", "LSCB_REVIEW", "REPORT_TYPES", "SIF", "SIF_REINS
 
 # Report types, in the words the dataset uses (analysis.vocab).
 UNKNOWN = UNKNOWN_REPORT
+T = TypeVar("T")
 
 
 class ReportReadError(ValueError):
@@ -138,57 +143,84 @@ def read_manifest(report_dir: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(handle)}
 
 
-def _read_one(path: Path) -> tuple[str, str, list[str] | None, str]:
-    """Worker: (file, sha256, pages or None, reason)."""
+def _read_one(
+    path: Path, row: dict[str, str] | None, parse: Callable[[Report], Any] | None = None
+) -> tuple[str, str, Report | None, str, Any]:
+    """Worker: (file, sha256, classified Report or None, reason, parse(report) or None).
+
+    The report is parsed here, in the process that read its text, so its pages are gone over once
+    and only the Report and what its parser found travel back to the parent."""
     digest = sha256_of(path)
     try:
-        return path.name, digest, read_pdf_pages(path), ""
+        pages = read_pdf_pages(path)
     except ReportReadError as error:
-        return path.name, digest, None, str(error)
+        return path.name, digest, None, str(error), None
+    report = Report(
+        file=path.name,
+        sha256=digest,
+        urn=(row or {}).get("ofsted_urn", ""),
+        la_name_listed=(row or {}).get("la_name_as_listed", ""),
+        listed_date=(row or {}).get("listed_date", ""),
+        pages=tuple(pages),
+        report_type=classify(pages),
+    )
+    reason = "" if row is not None else "not in MANIFEST.csv: URN and listed date unknown"
+    return path.name, digest, report, reason, None if parse is None else parse(report)
 
 
-def read_reports(report_dir: Path, workers: int | None = None) -> tuple[list[Report], list[dict[str, str]]]:
+@overload
+def read_reports(
+    report_dir: Path, workers: int | None = None, parse: None = None
+) -> tuple[list[Report], list[dict[str, str]]]: ...
+
+
+@overload
+def read_reports(
+    report_dir: Path, workers: int | None = None, parse: Callable[[Report], T] = ...
+) -> tuple[list[Report], list[dict[str, str]], dict[str, T]]: ...
+
+
+def read_reports(report_dir: Path, workers: int | None = None, parse: Callable[[Report], T] | None = None):
     """Read and classify every *.pdf in report_dir.
 
     Returns the readable reports (sorted by file name) and one log row per file:
-    file, sha256, report_type, status ("parsed" or "skipped"), reason. Files absent from the
+    file, sha256, report_type, status ("read" or "skipped"), reason. Files absent from the
     MANIFEST are still read, and logged with the reason.
+
+    With `parse` (a module-level function of a Report, such as analysis.build.tables.parse_one), every
+    readable report is also parsed in the worker that read it, and a third item is returned: file ->
+    parse(report) for the report as finally classified. The few reports that mark_reinspections
+    retypes after all are read (a second SIF of an authority) are parsed again, in this process,
+    with their final type (over the same workers).
     """
     manifest = read_manifest(report_dir)
     files = sorted(report_dir.glob("*.pdf"))
+    rows = [manifest.get(path.name) for path in files]
     workers = workers or min(len(files), os.cpu_count() or 1) or 1
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_read_one, files, chunksize=8))
-    else:
-        results = [_read_one(path) for path in files]
-    reports: list[Report] = []
-    log: list[dict[str, str]] = []
-    for name, digest, pages, reason in results:
-        row = manifest.get(name)
-        if pages is None:
-            log.append(dict(file=name, sha256=digest, report_type="", status="skipped", reason=reason))
-            continue
-        report_type = classify(pages)
-        if row is None:
-            reason = "not in MANIFEST.csv: URN and listed date unknown"
-        reports.append(
-            Report(
-                file=name,
-                sha256=digest,
-                urn=(row or {}).get("ofsted_urn", ""),
-                la_name_listed=(row or {}).get("la_name_as_listed", ""),
-                listed_date=(row or {}).get("listed_date", ""),
-                pages=tuple(pages),
-                report_type=report_type,
-            )
-        )
-        log.append(dict(file=name, sha256=digest, report_type=report_type, status="read", reason=reason))
-    reports, notes = mark_reinspections(reports)
-    types = {report.file: report.report_type for report in reports}
+    with ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        run = map if pool is None else pool.map
+        # Small chunks when parsing: a SIF report costs several times an ILACS one, and one worker's
+        # last chunk should not leave the other idle for long.
+        extra = {} if pool is None else {"chunksize": 4 if parse else 8}
+        results = list(run(partial(_read_one, parse=parse), files, rows, **extra))
+        read: list[Report] = []
+        parsed: dict[str, T] = {}
+        log: list[dict[str, str]] = []
+        for name, digest, report, reason, result in results:
+            if report is None:
+                log.append(dict(file=name, sha256=digest, report_type="", status="skipped", reason=reason))
+                continue
+            read.append(report)
+            parsed[name] = result
+            log.append(dict(file=name, sha256=digest, report_type=report.report_type, status="read", reason=reason))
+        read, notes = mark_reinspections(read)
+        retyped = [report for report in read if report.file in notes]
+        if parse is not None:
+            parsed.update(zip((report.file for report in retyped), run(parse, retyped)))
+    by_file = {report.file: report for report in retyped}
     for row in log:
         if row["file"] in notes:
-            row["report_type"] = types[row["file"]]
+            row["report_type"] = by_file[row["file"]].report_type
             row["reason"] = "; ".join(filter(None, [row["reason"], notes[row["file"]]]))
     missing = sorted(set(manifest) - {path.name for path in files})
     for name in missing:
@@ -197,4 +229,6 @@ def read_reports(report_dir: Path, workers: int | None = None) -> tuple[list[Rep
                 file=name, sha256="", report_type="", status="skipped", reason="listed in MANIFEST.csv but no such file"
             )
         )
-    return reports, log
+    if parse is None:
+        return read, log
+    return read, log, {report.file: parsed[report.file] for report in read}

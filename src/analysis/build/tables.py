@@ -64,7 +64,9 @@ TYPE_OF = {
 
 
 def parse_one(report: reports.Report) -> ParsedReport:
-    """Run the parser for a report's type; a parser crash becomes a warning on that report."""
+    """Run the parser for a report's type; a parser crash becomes a warning on that report.
+
+    Module-level, so that read_reports' worker processes can be handed it."""
     parser = PARSERS.get(report.report_type)
     if parser is None:
         return ParsedReport(report.file, report.report_type, warnings=["no parser for this report type"])
@@ -82,7 +84,10 @@ def _parse_forked(index: int) -> ParsedReport:
 
 
 def parse_all(read: list[reports.Report], workers: int | None = None) -> dict[str, ParsedReport]:
-    """Parse every report, over both cores where the platform can fork (order is kept)."""
+    """Parse every report, over both cores where the platform can fork (order is kept).
+
+    For reports already read; the build parses each report in the worker that reads it instead
+    (`reports.read_reports(..., parse=parse_one)`, see load)."""
     global _FORKED_REPORTS
     workers = workers or min(os.cpu_count() or 1, 2)
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods() and len(read) > 1:
@@ -101,11 +106,12 @@ def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
     """Read every raw input (the quick structured files first, so a malformed one fails fast)."""
     ods_history = official.read_ilacs_history(raw_dir / ODS_NAME)
     authorities = las.build_local_authorities(raw_dir)
-    read, read_log = reports.read_reports(raw_dir / "ofsted" / "reports")
+    # Each report is parsed in the worker that read its text: one pass over the pages.
+    read, read_log, parsed = reports.read_reports(raw_dir / "ofsted" / "reports", parse=parse_one)
     return Inputs(
         reports=read,
         read_log=read_log,
-        parsed=parse_all(read),
+        parsed=parsed,
         ods_history=ods_history,
         local_authorities=authorities,
         la_context=covariates.build_la_context(raw_dir, authorities),
