@@ -11,6 +11,8 @@ override RAW_DATA_DIR := $(shell realpath -m -- "$(RAW_DATA_DIR)")
 export RAW_DATA_DIR
 KERNEL_NAME := ofsted-analysis
 STAMPS := .stamps
+# `make bench` runs each timing this many times and prints the best (a shared machine is noisy).
+BENCH_REPEAT ?= 3
 
 # Code the processed data depends on: the build half and the shared modules it imports
 # (tests/test_layout.py checks this list against the build's imports).
@@ -18,7 +20,7 @@ SHARED_CODE := src/analysis/__init__.py src/analysis/paths.py src/analysis/vocab
 	src/analysis/las.py src/analysis/checksums.py src/analysis/la_changes.yaml src/analysis/la_aliases.yaml
 DATA_CODE := $(wildcard src/analysis/build/*.py src/analysis/build/*.yaml) $(SHARED_CODE)
 
-.PHONY: all setup writable raw data reports test test-fast lint bench lab clean-reports help
+.PHONY: all setup raw data reports test test-fast lint bench lab clean-reports help
 all: reports
 
 help:
@@ -29,13 +31,16 @@ help:
 	@echo "make lab       start JupyterLab with the project's kernel"
 	@echo "make bench     time extraction and report builds"
 
-# A read-only checkout is told so in one line, before any work.
-writable:
-	@( mkdir -p $(STAMPS) && touch $(STAMPS)/.probe && rm -f $(STAMPS)/.probe ) 2>/dev/null || \
-	  { echo "ERROR: $(CURDIR) is not writable: make writes .venv, data/ and reports/ here; use a writable clone" >&2; exit 1; }
+# A read-only checkout is told so in one line, before any work (a parse-time error: make adds no
+# second "*** Error" line). Only `make help` works there.
+ifneq ($(MAKECMDGOALS),help)
+ifneq ($(shell ( mkdir -p $(STAMPS) && touch $(STAMPS)/.probe && rm -f $(STAMPS)/.probe ) 2>/dev/null && echo yes),yes)
+$(error $(CURDIR) is not writable: make writes .venv, data/ and reports/ here; use a writable clone)
+endif
+endif
 
 setup: $(STAMPS)/setup
-$(STAMPS)/setup: pyproject.toml requirements.lock | writable
+$(STAMPS)/setup: pyproject.toml requirements.lock
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -70,16 +75,17 @@ reports: data
 test: lint
 	$(BIN)/python -m pytest -q
 
-# The tests that need neither the raw files nor a notebook or browser run (under 30 s).
+# The tests that need neither the raw files nor a notebook or browser run (tests/publish, all marked
+# slow, is not even imported: nbformat alone takes about 2.5 s to import).
 test-fast: $(STAMPS)/setup
-	$(BIN)/python -m pytest -q -m "not raw and not slow"
+	$(BIN)/python -m pytest -q -m "not raw and not slow" --ignore=tests/publish
 
 lint: $(STAMPS)/setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 bench: data
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py --repeat $(BENCH_REPEAT)
 
 # JupyterLab refuses to run as root without --allow-root (CI and dev containers run as root).
 lab: $(STAMPS)/setup

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from analysis import paths
 
@@ -30,15 +29,13 @@ class LocalAuthorityError(LookupError):
 @functools.cache
 def load_changes() -> dict[str, Any]:
     """la_changes.yaml as a dict (abolished, reorganisations, code_changes, abolished_districts, ...)."""
-    with CHANGES_YAML.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return paths.read_yaml(CHANGES_YAML)
 
 
 @functools.cache
 def load_aliases() -> dict[str, str]:
     """la_aliases.yaml: alias as written -> canonical code."""
-    with ALIASES_YAML.open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["aliases"])
+    return dict(paths.read_yaml(ALIASES_YAML)["aliases"])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ Assumptions made here (each is stated in the data dictionary and the validation 
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 # ------------------------------------------------------------------------------------------------
@@ -103,7 +101,7 @@ _GRADE_SPELLINGS: dict[str, str] = {
 def fold(text: object) -> str:
     """Text with every run of white space folded to one space: labels, names, dates and grades wrap
     over lines in the PDFs, and spreadsheet cells carry stray line breaks."""
-    return re.sub(r"\s+", " ", str(text)).strip()
+    return " ".join(str(text).split())  # str.split() splits on what re's \s matches (str.isspace)
 
 
 class GradeError(ValueError):

@@ -129,7 +129,7 @@ def test_parse_in_the_reading_worker_equals_parsing_after(tmp_path: Path, report
     read_parsing, log_parsing, parsed = reports.read_reports(folder, workers=workers, parse=tables.parse_one)
     assert read_parsing == read and log_parsing == log
     assert list(parsed) == [r.file for r in read] == sorted(PARSE_SAMPLE)
-    assert parsed == tables.parse_all(read, workers=1)
+    assert parsed == {report.file: tables.parse_one(report) for report in read}
     retyped = parsed["80458_darlington_2018-05-21.pdf"]
     assert retyped.report_type == reports.SIF_REINSPECTION
     assert parsed["80458_darlington_2015-09-01.pdf"].report_type == reports.SIF

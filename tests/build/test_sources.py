@@ -97,3 +97,13 @@ def test_paths_do_not_depend_on_working_directory(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     assert paths.SOURCES_YAML.is_file()
     assert sources.load_sources()["imd2019"]["files"]
+
+
+def test_a_report_file_names_its_own_ofsted_page_not_a_url_template() -> None:
+    reports = [f for f in sources.raw_files() if f.source_id == "ofsted_reports" and f.path.endswith(".pdf")]
+    assert len(reports) == 431
+    norfolk = next(f for f in reports if f.path == "ofsted/reports/80418_norfolk_2015-10-20.pdf")
+    assert norfolk.url == "https://reports.ofsted.gov.uk/provider/44/80418"
+    assert not [f.url for f in sources.raw_files() if "{" in f.url]
+    manifest = next(f for f in sources.raw_files() if f.path == "ofsted/reports/MANIFEST.csv")
+    assert manifest.url == "https://reports.ofsted.gov.uk/provider/44"

@@ -135,6 +135,8 @@ _PUBLISHED = re.compile(
 def find_published(pages: tuple[str, ...]) -> tuple[dt.date, int] | None:
     """A printed publication date and its 1-based page, or None (ILACS reports usually print none)."""
     for number, page in enumerate(pages, start=1):
+        if "publi" not in page.lower():  # every form holds "publi": a quick first test
+            continue
         found = _PUBLISHED.search(fold(page))
         if found:
             return parse_date_range(found.group(1))[0], number

@@ -207,6 +207,8 @@ def find_published(pages: tuple[str, ...]) -> list[tuple[dt.date, int, str]]:
     """
     found = []
     for number, page in enumerate(pages, start=1):
+        if "published" not in page.lower():  # every form holds the word: a quick first test
+            continue
         for match in _PUBLISHED.finditer(page):
             dates = parse_date_list(match.group("date"))
             if dates:

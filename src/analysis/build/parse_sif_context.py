@@ -19,6 +19,7 @@ before matching, since sentences wrap across lines and pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,13 +55,17 @@ class _Text:
         return page
 
 
+@functools.lru_cache(maxsize=2)
 def _fold(report: Report) -> _Text:
-    """Join the pages with single spaces, folding all white space, and remember page offsets."""
+    """Join the pages with single spaces, folding all white space, and remember page offsets.
+
+    Cached for the last two reports: parse_previous and parse_context of one report share it."""
     parts: list[str] = []
     starts: list[int] = []
     length = 0
     for page in report.pages:
-        text = re.sub(r"\s+", " ", _JUNK.sub(" ", page)).strip() + " "
+        # str.split() splits on exactly the characters re's \s matches in str patterns (str.isspace).
+        text = " ".join(_JUNK.sub(" ", page).split()) + " "
         starts.append(length)
         parts.append(text)
         length += len(text)
@@ -218,7 +223,8 @@ _JUDGED_RE = re.compile(
 # heading, because some paragraphs lose their full stop in the PDF text (Portsmouth 2014: "... judged
 # to be making satisfactory progress at the interim inspection in January 2014  The previous
 # inspection of Portsmouth's safeguarding arrangements was in May 2011.").
-_SENTENCE_END = re.compile(r"[.;](?=\s)|\s(?=The (?:previous|last) )|\s(?=(?:Previous|Other) Ofsted [Ii]nspections )")
+# The text is folded (_fold): its only white space is single spaces, so " " stands for \s here.
+_SENTENCE_END = re.compile(r"[.;](?= )| (?=(?:The (?:previous|last)|(?:Previous|Other) Ofsted [Ii]nspections) )")
 
 
 def _sentences(text: _Text) -> list[tuple[int, str]]:
@@ -301,6 +307,7 @@ def _previous_statements(text: _Text) -> list[_Statement]:
         if (
             len(sentence) > 600
             or "Inspection date" in sentence
+            or "inspect" not in sentence.lower()  # every _EARLIER_RE branch holds it: a quick first test
             or not _EARLIER_RE.search(sentence)
             or re.match(r"since\b", sentence, re.I)
         ):

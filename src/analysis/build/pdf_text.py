@@ -170,17 +170,25 @@ def _read_one(
 
 @overload
 def read_reports(
-    report_dir: Path, workers: int | None = None, parse: None = None
+    report_dir: Path, workers: int | None = None, parse: None = None, meanwhile: Callable[[], Any] | None = None
 ) -> tuple[list[Report], list[dict[str, str]]]: ...
 
 
 @overload
 def read_reports(
-    report_dir: Path, workers: int | None = None, parse: Callable[[Report], T] = ...
+    report_dir: Path,
+    workers: int | None = None,
+    parse: Callable[[Report], T] = ...,
+    meanwhile: Callable[[], Any] | None = None,
 ) -> tuple[list[Report], list[dict[str, str]], dict[str, T]]: ...
 
 
-def read_reports(report_dir: Path, workers: int | None = None, parse: Callable[[Report], T] | None = None):
+def read_reports(
+    report_dir: Path,
+    workers: int | None = None,
+    parse: Callable[[Report], T] | None = None,
+    meanwhile: Callable[[], Any] | None = None,
+):
     """Read and classify every *.pdf in report_dir.
 
     Returns the readable reports (sorted by file name) and one log row per file:
@@ -192,6 +200,10 @@ def read_reports(report_dir: Path, workers: int | None = None, parse: Callable[[
     parse(report) for the report as finally classified. The few reports that mark_reinspections
     retypes after all are read (a second SIF of an authority) are parsed again, in this process,
     with their final type (over the same workers).
+
+    `meanwhile` (no arguments) is called in this process once every file has been handed to the
+    workers (they are forked by then), so the caller's other work overlaps the reading; an error
+    it raises is raised once the reading has ended.
     """
     manifest = read_manifest(report_dir)
     files = sorted(report_dir.glob("*.pdf"))
@@ -202,7 +214,16 @@ def read_reports(report_dir: Path, workers: int | None = None, parse: Callable[[
         # Small chunks when parsing: a SIF report costs several times an ILACS one, and one worker's
         # last chunk should not leave the other idle for long.
         extra = {} if pool is None else {"chunksize": 4 if parse else 8}
-        results = list(run(partial(_read_one, parse=parse), files, rows, **extra))
+        pending = run(partial(_read_one, parse=parse), files, rows, **extra)
+        failure: BaseException | None = None
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except BaseException as error:  # noqa: BLE001 - raised below, once the workers are done
+                failure = error
+        results = list(pending)
+        if failure is not None:
+            raise failure
         read: list[Report] = []
         parsed: dict[str, T] = {}
         log: list[dict[str, str]] = []

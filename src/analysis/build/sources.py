@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis import paths
 from analysis.checksums import sha256_of
 
@@ -47,9 +45,16 @@ class RawFile:
 
 def load_sources(sources_yaml: Path = paths.SOURCES_YAML) -> dict[str, Any]:
     """The provenance record as a dict keyed by source id."""
-    with sources_yaml.open(encoding="utf-8") as handle:
-        record = yaml.safe_load(handle)
-    return record["sources"]
+    return paths.read_yaml(sources_yaml)["sources"]
+
+
+def _url(template: str, path: str) -> str:
+    """A source's page for one file: `{URN}` in the template (the Ofsted reports) is the report's URN,
+    the number its file name starts with (e.g. 80418 in 80418_norfolk_2015-10-20.pdf; the collector's
+    MANIFEST.csv gives the same URN for all 431 files). A file of the source with no URN (that
+    MANIFEST.csv) gets the listing of all providers of the type, the template without `/{URN}`."""
+    urn = Path(path).name.split("_", 1)[0]
+    return template.replace("{URN}", urn) if urn.isdigit() else template.replace("/{URN}", "")
 
 
 def raw_files(sources_yaml: Path = paths.SOURCES_YAML) -> list[RawFile]:
@@ -57,7 +62,7 @@ def raw_files(sources_yaml: Path = paths.SOURCES_YAML) -> list[RawFile]:
     files: list[RawFile] = []
     for source_id, source in load_sources(sources_yaml).items():
         for entry in source["files"]:
-            files.append(RawFile(source_id, entry["path"], entry["sha256"], source["url"]))
+            files.append(RawFile(source_id, entry["path"], entry["sha256"], _url(source["url"], entry["path"])))
     return files
 
 

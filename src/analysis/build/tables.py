@@ -11,13 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -76,47 +74,23 @@ def parse_one(report: reports.Report) -> ParsedReport:
         return ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
 
 
-_FORKED_REPORTS: list[reports.Report] = []  # handed to forked workers by memory, not by pickling
-
-
-def _parse_forked(index: int) -> ParsedReport:
-    return parse_one(_FORKED_REPORTS[index])
-
-
-def parse_all(read: list[reports.Report], workers: int | None = None) -> dict[str, ParsedReport]:
-    """Parse every report, over both cores where the platform can fork (order is kept).
-
-    For reports already read; the build parses each report in the worker that reads it instead
-    (`reports.read_reports(..., parse=parse_one)`, see load)."""
-    global _FORKED_REPORTS
-    workers = workers or min(os.cpu_count() or 1, 2)
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods() and len(read) > 1:
-        _FORKED_REPORTS = read
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                parsed = list(pool.map(_parse_forked, range(len(read)), chunksize=16))
-        finally:
-            _FORKED_REPORTS = []
-    else:
-        parsed = [parse_one(report) for report in read]
-    return {report.file: result for report, result in zip(read, parsed)}
-
-
 def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
-    """Read every raw input (the quick structured files first, so a malformed one fails fast)."""
-    ods_history = official.read_ilacs_history(raw_dir / ODS_NAME)
-    authorities = las.build_local_authorities(raw_dir)
-    # Each report is parsed in the worker that read its text: one pass over the pages.
-    read, read_log, parsed = reports.read_reports(raw_dir / "ofsted" / "reports", parse=parse_one)
-    return Inputs(
-        reports=read,
-        read_log=read_log,
-        parsed=parsed,
-        ods_history=ods_history,
-        local_authorities=authorities,
-        la_context=covariates.build_la_context(raw_dir, authorities),
-        secondary=pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False),
+    """Read every raw input (build() has checked every file against sources.yaml first).
+
+    Each report is parsed in the worker process that read its text (one pass over the pages); this
+    process reads the structured files (ODS, authorities, DfE / IMD, secondary) meanwhile."""
+    structured: dict[str, pd.DataFrame] = {}
+
+    def read_structured() -> None:
+        structured["ods_history"] = official.read_ilacs_history(raw_dir / ODS_NAME)
+        structured["local_authorities"] = las.build_local_authorities(raw_dir)
+        structured["la_context"] = covariates.build_la_context(raw_dir, structured["local_authorities"])
+        structured["secondary"] = pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False)
+
+    read, read_log, parsed = reports.read_reports(
+        raw_dir / "ofsted" / "reports", parse=parse_one, meanwhile=read_structured
     )
+    return Inputs(reports=read, read_log=read_log, parsed=parsed, **structured)
 
 
 # ---------------------------------------------------------------- process
