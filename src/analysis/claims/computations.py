@@ -47,16 +47,34 @@ def computation(function: Callable[..., Result]) -> Callable[..., Result]:
 _FRAME_CACHE_ATTRIBUTE = "_claims_frame_cache"
 
 
-def _frame(data: Data, **kwargs: Any) -> pd.DataFrame:
-    """snapshots.judgements_for, memoised per data object and arguments (the explainer recomputes a lot)."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in kwargs.items()))
+def _memo(data: Data, key: tuple, compute: Callable[[], Any]) -> Any:
+    """compute(), memoised on the data object under `key` (the explainer recomputes a lot). Callers
+    treat what it returns as read-only."""
     try:
         cache = vars(data).setdefault(_FRAME_CACHE_ATTRIBUTE, {})  # Data is frozen: not via setattr
     except TypeError:  # an object without a __dict__ (e.g. slots): no memo
-        return snapshots.judgements_for(data, **kwargs)
+        return compute()
     if key not in cache:
-        cache[key] = snapshots.judgements_for(data, **kwargs)
+        cache[key] = compute()
     return cache[key]
+
+
+def _key(kwargs: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in kwargs.items()))
+
+
+def _frame(data: Data, **kwargs: Any) -> pd.DataFrame:
+    """snapshots.judgements_for, memoised per data object and arguments."""
+    return _memo(data, ("frame", _key(kwargs)), lambda: snapshots.judgements_for(data, **kwargs))
+
+
+def _selected(data: Data, frame_kwargs: dict[str, Any], window: tuple, selection: str) -> pd.DataFrame:
+    """_window then snapshots.select on _frame(data, **frame_kwargs), memoised likewise."""
+    return _memo(
+        data,
+        ("selected", _key(frame_kwargs), tuple(str(w) for w in window), selection),
+        lambda: snapshots.select(_window(_frame(data, **frame_kwargs), *window), selection),
+    )
 
 
 def _grades(grades: list[str] | str | None) -> list[str] | None:
@@ -177,8 +195,7 @@ def grade_count(
     any time but none in the window (e.g. still to be inspected).
     `min_las`: raise NotTestable when the population covers fewer authorities (coverage check).
     """
-    frame = _frame(
-        data,
+    frame_kwargs = dict(
         area=area,
         framework=framework,
         inspection_types=inspection_types,
@@ -187,14 +204,14 @@ def grade_count(
         date_basis=date_basis,
         adequate_as_ri=adequate_as_ri,
     )
+    frame = _frame(data, **frame_kwargs)
     note = ""
     if at_population is not None:
         as_at = _population_date(frame, int(at_population))
         note = (
             f"snapshot dated {as_at:%Y-%m-%d}, the day the number of authorities with a result reached {at_population}"
         )
-    windowed = _window(frame, as_at, year, start, end)
-    population = snapshots.select(windowed, selection)
+    population = _selected(data, frame_kwargs, (as_at, year, start, end), selection)
     if min_las is not None and population["la_code"].nunique() < min_las:
         raise NotTestable(
             f"the data has {area} grades for {population['la_code'].nunique()} authorities here, not the {min_las} needed"
@@ -203,7 +220,7 @@ def grade_count(
     wanted = _grades(grades)
     counted = population["grade"].isin(wanted) if wanted else pd.Series(True, index=population.index)
     members = _members(population, counted)
-    undated = snapshots.undated(frame)
+    undated = _memo(data, ("undated", _key(frame_kwargs)), lambda: snapshots.undated(frame))
     if len(undated) and any(x is not None for x in (as_at, year, start, end)):
         names = ", ".join(sorted(set(undated["la_name"])))
         note = (
