@@ -829,3 +829,55 @@ def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -
     }
     assert default["rule_exceptions"] == {"SIF": len(flagged["SIF"])}
     assert default["ilacs_overall_not_inadequate_with_inadequate_key"] == len(flagged["ILACS"])
+
+
+def tidy_notebook(folder: Path) -> Path:
+    """A notebook recording a two-row tidy results table (rows out of order, one value missing)."""
+    folder.mkdir(exist_ok=True)
+    return make_notebook(
+        folder / "tidy.ipynb",
+        "scale: float = 1.0  # multiplies both estimates\nkeep: bool = True  # record the table at all",
+        "import math\nimport pandas as pd\nfrom analysis.publish.records import record_table\n"
+        "rows = [dict(model='m', comparison='b', statistic='tau_b', estimate=0.5 * scale, ci_low=0.25, ci_high=0.75,"
+        " p_value=math.nan, n=10, parameters='{}'),\n"
+        "        dict(model='m', comparison='a', statistic='kappa', estimate=1 / 3 * scale, ci_low=math.nan,"
+        " ci_high=math.nan, p_value=0.01, n=12, parameters='{}')]\n"
+        "if keep:\n    record_table(pd.DataFrame(rows))",
+    )
+
+
+def test_a_run_that_records_a_tidy_table_gets_a_sorted_csv_which_goes_when_it_records_none_or_is_dropped(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    notebook = tidy_notebook(tmp_path / "nb")
+    out = tmp_path / "reports"
+    params = write_params(tmp_path / "p.yaml", [{"notebook": str(notebook)}])
+    assert build(params, out, data_dir).ok
+    table = out / "tables" / "tidy.csv"
+    assert table.read_text() == (
+        "model,comparison,statistic,estimate,ci_low,ci_high,p_value,n,parameters\n"
+        "m,a,kappa,0.333333,,,0.01,12,{}\n"
+        "m,b,tau_b,0.5,0.25,0.75,,10,{}\n"
+    )
+    assert "| ci_low, ci_high | its 95% interval" in (out / "tables" / "README.md").read_text()
+    write_params(tmp_path / "p.yaml", [{"notebook": str(notebook), "parameters": {"keep": False}}])
+    assert build(params, out, data_dir).ok and not table.exists()
+    write_params(tmp_path / "p.yaml", [{"notebook": str(notebook)}])
+    assert build(params, out, data_dir).ok and table.exists()
+    write_params(tmp_path / "p.yaml", [])
+    assert build(params, out, data_dir).ok and not table.exists()
+
+
+def test_a_notebook_reads_the_records_of_the_runs_it_needs_from_the_build_it_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed = tmp_path / "out" / "executed"
+    executed.mkdir(parents=True)
+    (executed / "model.record.json").write_text('{"h01": {"odds_ratio": 1.5}}')
+    monkeypatch.setenv(records.RECORD_ENV, str(executed / "verdict.running.123.record.json"))
+    assert records.current_reports_dir() == (tmp_path / "out").resolve()
+    assert records.read_records("model") == {"h01": {"odds_ratio": 1.5}}
+    with pytest.raises(FileNotFoundError, match=r"other\.record\.json: expected the records of the run 'other'"):
+        records.read_records("other")
+    monkeypatch.delenv(records.RECORD_ENV)
+    assert records.current_reports_dir() == records.REPORTS

@@ -28,8 +28,8 @@ from analysis.claims.registry import (
     windows,
 )
 from analysis.data import Data
-from analysis.paths import REPORTS, ROOT
-from analysis.publish.records import record_file
+from analysis.paths import ROOT
+from analysis.publish.records import current_reports_dir, record_file
 from analysis.vocab import CHANGE_LABELS, SECONDARY, normalise_grade
 
 COMPUTATIONS: dict[str, Callable[..., Result]] = {}
@@ -611,7 +611,9 @@ def model_verdict(data: Data, *, notebook: str, hypothesis: str, reports_dir: st
     candidates = [path, path.with_suffix(".ipynb"), path.with_suffix(".py")]
     if not any(p.exists() for p in candidates):
         return Result(NOT_YET_TESTED, None, f"{notebook} does not exist yet")
-    records = record_file(Path(notebook).name.removesuffix(".ipynb"), Path(reports_dir) if reports_dir else REPORTS)
+    records = record_file(
+        Path(notebook).name.removesuffix(".ipynb"), Path(reports_dir) if reports_dir else current_reports_dir()
+    )
     if not records.exists():
         return Result(
             NOT_YET_TESTED,

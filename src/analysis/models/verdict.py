@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
+from analysis.models.results import Estimate
 
 RULE_FILE = Path(__file__).with_name("verdict_rule.yaml")
 
@@ -45,20 +46,6 @@ def load_rule(path: Path = RULE_FILE) -> dict[str, Any]:
             f"{path}: rules.precedence must name raised_the_bar and moved_the_goalposts, found {precedence}"
         )
     return rule
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """One number with its interval and p-value (any may be missing: NaN)."""
-
-    estimate: float = math.nan  # the point estimate
-    ci_low: float = math.nan  # lower end of the 95% interval
-    ci_high: float = math.nan  # upper end of the 95% interval
-    p_value: float = math.nan  # two-sided p-value of its test, where it has one
-
-    @property
-    def known(self) -> bool:
-        return not math.isnan(self.estimate)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,19 @@ from typing import Any
 from analysis.checksums import data_checksum
 from analysis.paths import REPORTS
 
-__all__ = ["Layout", "data_checksum", "package_versions", "record", "record_file", "recorded", "seed_everything"]
+__all__ = [
+    "TIDY_KEY",
+    "Layout",
+    "current_reports_dir",
+    "data_checksum",
+    "package_versions",
+    "read_records",
+    "record",
+    "record_file",
+    "record_table",
+    "recorded",
+    "seed_everything",
+]
 
 #: Environment variable through which the runner tells a notebook where to write its records.
 RECORD_ENV = "ANALYSIS_RECORD_PATH"
@@ -69,6 +81,14 @@ class Layout:
     def record_file(self, name: str) -> Path:
         return self.executed / f"{name}.record.json"
 
+    @property
+    def tables(self) -> Path:
+        return self.out_dir / "tables"
+
+    def table_file(self, name: str) -> Path:
+        """The tidy results of the run `name` (from its record TIDY_KEY), for others to reuse."""
+        return self.tables / f"{name}.csv"
+
     def html_file(self, name: str) -> Path:
         return self.html / f"{name}.html"
 
@@ -113,6 +133,36 @@ def record(key: str, value: Any) -> Any:
         tmp.write_text(json.dumps(current, indent=2, sort_keys=True))
         os.replace(tmp, target)
     return value
+
+
+#: Record key of a run's tidy results (rows of analysis.models.results.COLUMNS); the runner writes
+#: them to reports/tables/NAME.csv.
+TIDY_KEY = "tidy_table"
+
+
+def record_table(frame: Any) -> Any:
+    """Record a tidy results frame (one row per statistic) under TIDY_KEY, and return it unchanged."""
+    record(TIDY_KEY, frame.to_dict(orient="records"))
+    return frame
+
+
+def current_reports_dir() -> Path:
+    """The report folder of the build running this notebook (the runner's output folder, from
+    RECORD_ENV: <out>/executed/NAME.running.PID.record.json), else the project's reports/."""
+    path = os.environ.get(RECORD_ENV)
+    return Path(path).resolve().parent.parent if path else REPORTS
+
+
+def read_records(name: str, reports_dir: Path | None = None) -> dict[str, Any]:
+    """The records another run left (for a notebook whose run `needs:` it) in `reports_dir` (default:
+    current_reports_dir()), with a clear error when that run has not left any."""
+    path = record_file(name, reports_dir or current_reports_dir())
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: expected the records of the run {name!r}, found no file; run `make reports` "
+            f"(and list {name!r} under `needs:` of this run in notebooks/params.yaml)"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def recorded() -> dict[str, Any]:

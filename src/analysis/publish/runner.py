@@ -57,10 +57,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from analysis.checksums import sha256_of, tree_checksum
+from analysis.models import results
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS, ROOT
 from analysis.publish.html import render_html, write_atomic, write_index
-from analysis.publish.records import RECORD_ENV, Layout, _jsonable, package_versions
+from analysis.publish.records import RECORD_ENV, TIDY_KEY, Layout, _jsonable, package_versions
 
 #: Kernel every notebook must name in its kernelspec (registered by `make setup`).
 KERNEL_NAME = "ofsted-analysis"
@@ -407,6 +410,7 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
             os.replace(record_partial, layout.record_file(name))
         else:
             layout.record_file(name).unlink(missing_ok=True)
+        write_tidy_table(records, layout.table_file(name))
         layout.failed_notebook(name).unlink(missing_ok=True)
         (layout.executed / f"{name}.FAILED.record.json").unlink(missing_ok=True)
         result["records"] = records
@@ -436,6 +440,44 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
         log.close()
+
+
+#: reports/tables/README.md: the data dictionary of the tidy results tables.
+TABLES_README = """# Tidy results of the model notebooks
+
+One CSV per report run (`NAME.csv`, NAME as in reports/executed), written by `make reports` from the
+run's record `tidy_table`; deterministic (sorted rows, floats to 6 significant digits, empty = missing).
+Columns:
+
+| column | meaning |
+| --- | --- |
+| model | the model: transitions, penalty, cohorts, learning, deprivation, judgements, verdict, ... |
+| comparison | what the statistic is about, e.g. `last SIF -> first ILACS, overall` |
+| statistic | its name, e.g. `tau_b`, `kappa_quadratic`, `share_improved`, `odds_ratio`, `penalty` |
+| estimate | the value |
+| ci_low, ci_high | its 95% interval, where the model gives one |
+| p_value | the two-sided p-value of its test, where it has one |
+| n | the units it rests on (pairs, authorities or inspections) |
+| parameters | the options that produced it, as compact JSON with sorted keys |
+
+Each statistic's definition is in the docstring of its module in src/analysis/models/ and in the
+report (reports/html/NAME.html) that computed it.
+"""
+
+
+def write_tidy_table(records: dict[str, Any], target: Path) -> None:
+    """Write a run's tidy results (record TIDY_KEY) to `target` as CSV, and the tables' README beside
+    it; remove `target` when the run recorded none."""
+    rows = records.get(TIDY_KEY)
+    if rows is None:
+        target.unlink(missing_ok=True)
+        return
+    frame = pd.DataFrame(rows)
+    missing = [column for column in results.COLUMNS if column not in frame]
+    if missing:
+        raise ValueError(f"record {TIDY_KEY!r}: expected the columns {list(results.COLUMNS)}, missing {missing}")
+    results.write_table(frame[list(results.COLUMNS)], target)
+    write_if_changed(target.parent / "README.md", TABLES_README)
 
 
 def read_manifest(layout: Layout) -> dict[str, Any]:
@@ -551,8 +593,12 @@ def write_index_if_changed(manifest: dict[str, Any], layout: Layout) -> bool:
 
 
 def run_files(name: str, layout: Layout) -> list[Path]:
-    """Every output file of the run `name`: executed/NAME{.ipynb,.record.json,.log,.FAILED...} and html/NAME.html."""
-    return [layout.executed / f"{name}{suffix}" for suffix in RUN_FILE_SUFFIXES] + [layout.html_file(name)]
+    """Every output file of the run `name`: executed/NAME{.ipynb,.record.json,.log,.FAILED...},
+    html/NAME.html and tables/NAME.csv."""
+    return [layout.executed / f"{name}{suffix}" for suffix in RUN_FILE_SUFFIXES] + [
+        layout.html_file(name),
+        layout.table_file(name),
+    ]
 
 
 def remove_dropped_runs(previous: dict[str, Any], runs: list[Run], layout: Layout) -> list[str]:
