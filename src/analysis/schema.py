@@ -87,7 +87,7 @@ TABLES: dict[str, dict] = {
             Field(
                 "inspection_id",
                 "string",
-                "Stable identifier: the report file stem, or 'ods-<la_code>-<start>' for official-only rows, '<report stem>-prev-<type>' for earlier inspections named in a report, 'secondary-<la_code>-<n>' for press-sourced rows.",
+                "Stable identifier: the report file stem, or 'ods-<la_code>-<start>' for official-only rows, '<report stem>-prev-<type>' for earlier inspections named in a report (type slug: slac, child-protection, looked-after-children), 'secondary-<la_code>-<n>' for press-sourced rows.",
                 unique=True,
             ),
             Field("la_code", "string", "Canonical ONS code of the authority inspected (see local_authorities.csv)."),
@@ -99,7 +99,10 @@ TABLES: dict[str, dict] = {
                 enum=tuple(FRAMEWORKS),
             ),
             Field(
-                "inspection_type", "string", "Kind of inspection within the framework.", enum=tuple(INSPECTION_TYPES)
+                "inspection_type",
+                "string",
+                "Kind of inspection within the framework. pre-SIF rows carry the earlier framework: 'SLAC' (inspection of safeguarding and looked after children services, 2009 to mid-2012), 'child protection' (unannounced inspection of arrangements for the protection of children, mid-2012 to 2013), 'looked after children' (inspection of services for looked after children, 2013); the rule that types an inspection named in a SIF report is in analysis.build.parse_sif_context.earlier_type.",
+                enum=tuple(INSPECTION_TYPES),
             ),
             Field(
                 "start_date",
@@ -142,6 +145,12 @@ TABLES: dict[str, dict] = {
                 "previous_inspection_id",
                 "string",
                 "For a SIF re-inspection: the inspection_id of the SIF inspection it follows.",
+                required=False,
+            ),
+            Field(
+                "lead_inspector",
+                "string",
+                "The lead inspector the report names ('Lead inspector: ...'; 'Reporting inspector' in the 2013 looked after children reports; two names joined by '; ' where a report names two), as printed without titles such as 'HMI' or 'Her/His Majesty's Inspector'; empty for rows without a report of their own.",
                 required=False,
             ),
         ],
@@ -205,6 +214,15 @@ TABLES: dict[str, dict] = {
             Field("measure", "string", "What is measured (see data/processed/README.md)."),
             Field("value", "number", "The value."),
             Field("source", "string", "File the value comes from (with #page=N for report statistics)."),
+        ],
+    ),
+    "statistical_neighbours": dict(
+        description="The DfE statistical neighbour groupings (April 2021): for each authority its ten statistical neighbours, closest first. The 152 authorities of April 2021 and, from the file's 'Old SNs' block, the four abolished in 2019 and 2021 (Bournemouth, Poole, Dorset County, Northamptonshire); the 2023 authorities (Cumberland, Westmorland and Furness) are not in it.",
+        primary_key=["la_code", "rank"],
+        fields=[
+            Field("la_code", "string", "Canonical ONS code of the authority (local_authorities.csv)."),
+            Field("neighbour_code", "string", "Canonical ONS code of its statistical neighbour."),
+            Field("rank", "integer", "1 (the closest neighbour) to 10."),
         ],
     ),
     "extraction_log": dict(

@@ -22,18 +22,24 @@ SIF = "SIF"
 ILACS = "ILACS"
 FRAMEWORKS: list[str] = [PRE_SIF, SIF, ILACS]
 
-#: inspections.csv `inspection_type`.
+#: inspections.csv `inspection_type`. The earlier (framework "pre-SIF") inspections are of three
+#: frameworks, told apart by the type: SLAC, the inspection of safeguarding and looked after children
+#: services (2009 to mid-2012: one inspection grading safeguarding, looked-after children's services
+#: and the capacity to improve of each); CHILD_PROTECTION, the unannounced inspection of local
+#: authority arrangements for the protection of children (mid-2012 to 2013, one grade); and
+#: LOOKED_AFTER_CHILDREN, the 2013 inspection of services for looked after children. How a statement
+#: in a SIF report is typed is written down in analysis.build.parse_sif_context (earlier_type).
+SLAC = "SLAC"
 CHILD_PROTECTION = "child protection"
 LOOKED_AFTER_CHILDREN = "looked after children"
-SAFEGUARDING_AND_LOOKED_AFTER = "safeguarding and looked after children"
 SIF_REINSPECTION = "SIF re-inspection"
 LSCB_REVIEW = "LSCB review"
 ILACS_STANDARD = "ILACS standard"
 ILACS_SHORT = "ILACS short"
+#: The inspection types of the earlier (pre-SIF) frameworks, in time order.
+EARLIER_TYPES: tuple[str, ...] = (SLAC, CHILD_PROTECTION, LOOKED_AFTER_CHILDREN)
 INSPECTION_TYPES: list[str] = [
-    CHILD_PROTECTION,
-    LOOKED_AFTER_CHILDREN,
-    SAFEGUARDING_AND_LOOKED_AFTER,
+    *EARLIER_TYPES,
     SIF,
     SIF_REINSPECTION,
     LSCB_REVIEW,
@@ -143,7 +149,7 @@ AREA_LABELS: dict[str, str] = {
     "care_leavers": "Care leavers",
     "leadership": "Leadership (SIF: leadership, management and governance; ILACS: impact of leaders)",
     "lscb": "Local Safeguarding Children Board",
-    "safeguarding": "Overall effectiveness of safeguarding (pre-SIF child protection / safeguarding inspections)",
+    "safeguarding": "Overall effectiveness of safeguarding (pre-SIF: SLAC safeguarding; 2012-13 child protection)",
     "capacity": "Capacity to improve (pre-SIF)",
 }
 
@@ -179,6 +185,7 @@ AREA_CROSSWALK: dict[str, dict[str, str]] = {
         "care_leavers": "The experiences and progress of care leavers (from 1 January 2023)",
     },
     PRE_SIF: {
+        "overall": "SLAC: overall effectiveness, or one grade for the whole inspection, as a SIF report names it",
         "safeguarding": "Overall effectiveness of safeguarding / arrangements for the protection of children",
         "looked_after": "Overall effectiveness of services for looked after children",
         "capacity": "Capacity to improve",

@@ -272,3 +272,41 @@ def test_aliases_point_at_known_codes_and_do_not_collide(table: pd.DataFrame) ->
     assert set(index.values()) == set(table["la_code"])
     for alias, code in shared_las.load_aliases().items():
         assert index[shared_las.normalise_name(alias)] == code
+
+
+# --------------------------------------------------------------------------------------------------
+# Statistical neighbours
+
+
+@pytest.fixture(scope="module")
+def neighbours(table: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
+    return las.read_statistical_neighbours(raw_dir, table)
+
+
+def test_every_authority_has_ten_statistical_neighbours_ranked_1_to_10(neighbours, table) -> None:
+    # The 152 authorities of April 2021 and the four of the file's "Old SNs:" block (abolished in 2019
+    # and 2021); Cumberland and Westmorland and Furness (2023) are not in the April 2021 groupings.
+    assert (len(neighbours), neighbours["la_code"].nunique()) == (1560, 156)
+    assert neighbours.groupby("la_code")["rank"].apply(sorted).map(lambda r: r == list(range(1, 11))).all()
+    assert set(table["la_code"]) - set(neighbours["la_code"]) == {"E06000063", "E06000064"}
+    old = neighbours[neighbours["la_code"].isin(["E06000028", "E06000029", "E10000009", "E10000021"])]
+    assert old["la_code"].nunique() == 4
+    assert set(neighbours["neighbour_code"]) <= set(table["la_code"])
+    assert not neighbours.duplicated(["la_code", "neighbour_code"]).any()
+    assert (neighbours["la_code"] != neighbours["neighbour_code"]).all()
+    # Camden (202): "213 Very Close, 205 Close, 207 Close, ..." -> Westminster, Hammersmith and Fulham, Kensington and Chelsea.
+    camden = neighbours[neighbours["la_code"] == "E09000007"].set_index("rank")["neighbour_code"]
+    assert camden[[1, 2, 3]].tolist() == ["E09000033", "E09000013", "E09000020"]
+    # Cumbria (909, abolished 2023) is a neighbour of eight authorities.
+    assert (neighbours["neighbour_code"] == "E10000006").sum() == 8
+
+
+def test_a_neighbour_number_that_names_no_authority_stops_with_the_file_named(table, raw_dir, tmp_path) -> None:
+    copy = tmp_path / las.NEIGHBOURS
+    copy.parent.mkdir(parents=True)
+    text = (raw_dir / las.NEIGHBOURS).read_text(encoding="utf-8-sig")
+    copy.write_text(text.replace("202,Camden,202,3,London (Inner),213,", "202,Camden,202,3,London (Inner),999,"))
+    with pytest.raises(
+        las.LocalAuthorityError, match=r"New_Statistical_Neighbour_Groupings_April_2021\.csv: .*SN1: DfE number '999'"
+    ):
+        las.read_statistical_neighbours(tmp_path, table)

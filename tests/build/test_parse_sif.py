@@ -12,6 +12,7 @@ import pytest
 from analysis.build.parse_sif import (
     SIF_AREAS,
     find_la_name,
+    find_lead_inspector,
     parse_date_list,
     parse_lac_2013,
     parse_lscb_review,
@@ -550,4 +551,43 @@ def test_unreadable_report_warns_instead_of_raising():
     )
     parsed = parse_sif(report)
     assert parsed.judgements == [] and parsed.start_date is None and parsed.published_date is None
-    assert len(parsed.warnings) == 1 + 1 + 1 + 1 + len(SIF_AREAS)  # name, dates, published, overall, five rows
+    # name, dates, published, lead inspector, overall, five rows
+    assert len(parsed.warnings) == 1 + 1 + 1 + 1 + 1 + len(SIF_AREAS)
+
+
+# --- lead inspector --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # SIF, the inspection team (Norfolk 2015, page 45)
+        (
+            "The inspection team\nLead inspector: Helen Cawston HMI\nDeputy lead inspector: Louise Hocking HMI\n",
+            "Helen Cawston",
+        ),
+        # ILACS page 1 (Dorset 2021); 2018-19 reports put the title on the next line (Cambridgeshire 2019)
+        ("Lead inspector: Steve Lowe, Her Majesty’s Inspector\nJudgement Grade\n", "Steve Lowe"),
+        ("Lead inspector: Dominic Stevens\nHer Majesty’s Inspector\nJudgement Grade\n", "Dominic Stevens"),
+        (
+            "Lead inspector: Karen Wareing (HMI)\nDeputy lead inspector: Nigel Parkes HMI\n",
+            "Karen Wareing",
+        ),  # Rutland 2017
+        ("Lead inspector: John Mitchell, Senior HMI\n", "John Mitchell"),
+        ("Lead inspector: Helen Cawston HMI.\nTeam inspectors: ...\n", "Helen Cawston"),
+        # Hammersmith and Fulham 2016; Stoke-on-Trent 2022 (two, over two lines)
+        ("Lead inspector on site: Pietro Battista\nReport author: Sean Tarpey\n", "Pietro Battista"),
+        (
+            "Lead inspectors: Rebecca Quested, His Majesty’s Inspector, and Matthew Reed, \nHis Majesty’s Inspector\nJudgement",
+            "Rebecca Quested; Matthew Reed",
+        ),
+        # the 2013 looked after children reports (Norfolk 2013, page 1)
+        ("Inspection dates: 8 – 12 July 2013\nReporting inspector Gary Lamb HMI\nAge group: All\n", "Gary Lamb"),
+    ],
+)
+def test_lead_inspector_is_read_without_titles(page, expected):
+    assert find_lead_inspector(("nothing", page)) == (expected, 2)
+
+
+def test_a_deputy_lead_inspector_is_not_the_lead():
+    assert find_lead_inspector(("Deputy lead inspector: Nigel Parkes\nDeputy Lead inspector: Jansy Kelly\n",)) is None

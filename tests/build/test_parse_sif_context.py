@@ -11,17 +11,31 @@ import datetime as dt
 import pytest
 
 from analysis.build.parse_sif_context import (
+    PAIRED_RULE,
     RATE_ROUNDING,
     RATE_TOLERANCE,
+    YEAR_JOIN_RULE,
     _number,
     check_context,
+    earlier_type,
+    merge_earlier,
     parse_context,
     parse_previous,
     previous_grade,
+    read_previous,
 )
 from analysis.build.pdf_text import SIF, SIF_REINSPECTION, Report
 from analysis.build.records import ContextStat, PreviousInspection
-from analysis.vocab import ADEQUATE, GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
+from analysis.vocab import (
+    ADEQUATE,
+    CHILD_PROTECTION,
+    GOOD,
+    INADEQUATE,
+    LOOKED_AFTER_CHILDREN,
+    OUTSTANDING,
+    REQUIRES_IMPROVEMENT,
+    SLAC,
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +93,13 @@ def test_previous_sandwell_2015_day_ranges_section_first(previous):
     ]
 
 
-def test_previous_slac_two_grades(previous):
+def test_previous_slac_gives_every_grade_the_text_names(previous):
     # Coventry 2014: "... was judged to be good for safeguarding, adequate for looked after
-    # children's services and good for overall effectiveness."
-    slac = "safeguarding and looked after children"
+    # children's services and good for overall effectiveness." Three grades, the third overall.
     assert _summary(previous["80456_coventry_2014-03-21.pdf"]) == [
-        (slac, "safeguarding", GOOD, dt.date(2011, 3, 1), None, "month", 11),
-        (slac, "looked_after", ADEQUATE, dt.date(2011, 3, 1), None, "month", 11),
+        (SLAC, "safeguarding", GOOD, dt.date(2011, 3, 1), None, "month", 11),
+        (SLAC, "looked_after", ADEQUATE, dt.date(2011, 3, 1), None, "month", 11),
+        (SLAC, "overall", GOOD, dt.date(2011, 3, 1), None, "month", 11),
     ]
     # Bury 2016: "was judged to be satisfactory for both" -> Adequate for both areas.
     assert [(r.area, r.grade) for r in previous["80443_bury_2016-05-16.pdf"]] == [
@@ -98,7 +112,7 @@ def test_previous_slac_single_grade_is_overall(previous):
     # Bradford 2014: "... safeguarding and looked after children services was in May 2012. The
     # local authority was judged to be good." One grade for two areas: kept as 'overall'.
     assert _summary(previous["80449_bradford_2014-05-23.pdf"]) == [
-        ("safeguarding and looked after children", "overall", GOOD, dt.date(2012, 5, 1), None, "month", 8)
+        (SLAC, "overall", GOOD, dt.date(2012, 5, 1), None, "month", 8)
     ]
 
 
@@ -169,6 +183,197 @@ def test_previous_reinspection_old_wording_is_the_sif(previous):
         ("SIF", "help_protection", INADEQUATE, dt.date(2014, 3, 1), None, "month", 5),
         ("SIF", "looked_after", INADEQUATE, dt.date(2014, 3, 1), None, "month", 5),
     ]
+
+
+# ------------------------------------------------------------------ earlier inspections: typing and merging
+
+
+def _record(kind: str, area: str, start: dt.date, precision: str = "month", **facts) -> PreviousInspection:
+    defaults = dict(grade=GOOD, page=1, snippet="", end_date=None, statement=0)
+    return PreviousInspection(
+        inspection_type=kind, area=area, start_date=start, date_precision=precision, **(defaults | facts)
+    )
+
+
+@pytest.mark.parametrize(
+    ("wording", "start", "precision", "expected"),
+    [
+        # 1. both halves or "SLAC" named: SLAC at any date (West Berkshire 2015: August 2012).
+        ("SLAC", dt.date(2010, 5, 1), "month", (SLAC, "SLAC named")),
+        ("SLAC", dt.date(2012, 8, 1), "month", (SLAC, "SLAC named, from June 2012 (edge)")),
+        # 2. looked after alone: the 2013 inspection from 2013, the SLAC's half before.
+        ("looked after", dt.date(2013, 7, 1), "month", (LOOKED_AFTER_CHILDREN, "looked after, 2013 or later")),
+        ("looked after", dt.date(2012, 5, 1), "month", (SLAC, "looked after, before 2013")),
+        ("looked after", dt.date(2012, 6, 1), "published month", (SLAC, "looked after, June to December 2012 (edge)")),
+        ("looked after", dt.date(2012, 1, 1), "year", (SLAC, "looked after, before 2013")),
+        # 3. safeguarding / child protection alone: SLAC before June 2012, child protection from it.
+        ("safeguarding", dt.date(2012, 5, 1), "month", (SLAC, "safeguarding, before June 2012")),
+        ("safeguarding", dt.date(2012, 6, 1), "month", (CHILD_PROTECTION, "safeguarding, from June 2012")),
+        ("child protection", dt.date(2011, 7, 1), "month", (SLAC, "child protection named, before June 2012 (edge)")),
+        ("child protection", dt.date(2013, 1, 1), "month", (CHILD_PROTECTION, "child protection, from June 2012")),
+        ("child protection", dt.date(2013, 1, 1), "year", (CHILD_PROTECTION, "child protection, from June 2012")),
+        ("safeguarding", dt.date(2011, 1, 1), "year", (SLAC, "safeguarding, before June 2012")),
+        # a year alone of 2012 straddles June: the words decide.
+        (
+            "child protection",
+            dt.date(2012, 1, 1),
+            "year",
+            (CHILD_PROTECTION, "child protection named, 2012 year only (edge)"),
+        ),
+        ("safeguarding", dt.date(2012, 1, 1), "year", (SLAC, "safeguarding, 2012 year only (edge)")),
+    ],
+)
+def test_earlier_type_follows_the_written_rule(wording, start, precision, expected):
+    assert earlier_type(wording, start, precision) == expected
+
+
+def test_a_safeguarding_grade_beside_a_slac_looked_after_grade_of_the_same_month_is_that_slac():
+    # Barnsley 2014: "safeguarding arrangements was in June 2012" (child protection by date alone)
+    # beside "services for looked after children was in June 2012" (the SLAC's last months).
+    safe = _record(CHILD_PROTECTION, "safeguarding", dt.date(2012, 6, 1), grade=INADEQUATE, statement=1)
+    lac = _record(SLAC, "looked_after", dt.date(2012, 6, 1), grade=ADEQUATE, statement=2)
+    [one] = merge_earlier([("a.pdf", safe), ("a.pdf", lac)])
+    assert one.inspection_type == SLAC and len(one.statements) == 2
+    assert [(r.area, r.grade, r.rule) for _, r in one.grades] == [
+        ("safeguarding", INADEQUATE, PAIRED_RULE),
+        ("looked_after", ADEQUATE, ""),
+    ]
+    # In 2013 a child protection and a looked after children inspection of one month stay two.
+    cp13 = _record(CHILD_PROTECTION, "safeguarding", dt.date(2013, 6, 1))
+    lac13 = _record(LOOKED_AFTER_CHILDREN, "looked_after", dt.date(2013, 6, 1), statement=1)
+    assert [e.inspection_type for e in merge_earlier([("a.pdf", cp13), ("a.pdf", lac13)])] == [
+        CHILD_PROTECTION,
+        LOOKED_AFTER_CHILDREN,
+    ]
+
+
+def test_merge_earlier_joins_mentions_of_one_inspection_and_keeps_two_inspections_apart():
+    section = _record(CHILD_PROTECTION, "safeguarding", dt.date(2013, 1, 1), in_section=True, statement=5)
+    # Isle of Wight 2014: the same inspection as "November 2012" in another paragraph of the report.
+    progress = _record(CHILD_PROTECTION, "safeguarding", dt.date(2012, 11, 1), statement=1)
+    [one] = merge_earlier([("a.pdf", progress), ("a.pdf", section)])
+    assert one.records[0][1] is section  # the section's date wins
+    # ... but not from another report, nor three months apart.
+    assert len(merge_earlier([("a.pdf", section), ("b.pdf", progress)])) == 2
+    far = _record(CHILD_PROTECTION, "safeguarding", dt.date(2012, 10, 1), statement=2)
+    assert len(merge_earlier([("a.pdf", section), ("a.pdf", far)])) == 2
+    # A publication month up to three months after the visit month (same type) is the same inspection.
+    published = _record(CHILD_PROTECTION, "safeguarding", dt.date(2013, 3, 1), "published month", statement=3)
+    assert len(merge_earlier([("a.pdf", section), ("b.pdf", published)])) == 1
+    # Warrington 2015: SLAC in November 2009 and its re-inspection in February 2011 are two.
+    first = _record(SLAC, "safeguarding", dt.date(2009, 11, 1), grade=INADEQUATE)
+    again = _record(SLAC, "safeguarding", dt.date(2011, 2, 1), grade=ADEQUATE, statement=1)
+    assert [e.records[0][1].grade for e in merge_earlier([("a.pdf", first), ("a.pdf", again)])] == [
+        INADEQUATE,
+        ADEQUATE,
+    ]
+
+
+def test_a_year_only_mention_joins_the_one_inspection_of_that_year():
+    month = _record(SLAC, "looked_after", dt.date(2011, 10, 1), in_section=True, statement=2)
+    year = _record(LOOKED_AFTER_CHILDREN, "looked_after", dt.date(2011, 1, 1), "year", statement=1)
+    [one] = merge_earlier([("a.pdf", year), ("a.pdf", month)])
+    assert one.records[0][1] is month and one.records[1][1].rule == YEAR_JOIN_RULE
+    # A different grade for the same area is a conflict: the first (most precise) is kept, both listed.
+    other = _record(SLAC, "looked_after", dt.date(2011, 1, 1), "year", grade=INADEQUATE, statement=1)
+    [one] = merge_earlier([("a.pdf", other), ("a.pdf", month)])
+    assert one.grades[0][1] is month and one.conflicts == ("looked_after: Good (a.pdf p. 1) v Inadequate (a.pdf p. 1)",)
+    # With two inspections of that year (or none) it is an inspection of its own, dated by the year.
+    second = _record(SLAC, "looked_after", dt.date(2011, 3, 1), statement=3)
+    assert len(merge_earlier([("a.pdf", year), ("a.pdf", month), ("a.pdf", second)])) == 3
+    assert len(merge_earlier([("a.pdf", year)])) == 1
+
+
+@pytest.fixture(scope="module")
+def recaps(sif) -> dict[str, list]:
+    return {name: read_previous(report)[1] for name, report in sif.items()}
+
+
+@pytest.fixture(scope="module")
+def earlier(sif, previous) -> dict[str, list]:
+    """Each first SIF report's earlier inspections, merged (one SIF report per authority names them)."""
+    return {name: merge_earlier([(name, r) for r in previous[name]]) for name, r in sif.items() if r.report_type == SIF}
+
+
+def _inspections(found) -> list[tuple]:
+    return [
+        (e.inspection_type, e.records[0][1].start_date, [(r.area, r.grade) for _, r in e.grades], len(e.statements))
+        for e in found
+    ]
+
+
+def test_one_slac_named_in_three_sentences_is_one_inspection(earlier):
+    # Plymouth 2015: "safeguarding arrangements and arrangements for the protection of children was
+    # in May 2010" and "services for looked after children was in May 2010" (section, page 10), and
+    # "safeguarding arrangements and looked after children was in May 2010 ... good for both" (page 7).
+    # It used to be three rows: child protection, looked after children and SLAC, all of May 2010.
+    assert _inspections(earlier["80538_plymouth_2015-01-06.pdf"]) == [
+        (SLAC, dt.date(2010, 5, 1), [("safeguarding", GOOD), ("looked_after", GOOD)], 3)
+    ]
+    # Barnsley 2014: June 2012, "safeguarding arrangements" and "services for looked after children".
+    assert _inspections(earlier["80426_barnsley_2014-08-08.pdf"]) == [
+        (SLAC, dt.date(2012, 6, 1), [("safeguarding", INADEQUATE), ("looked_after", ADEQUATE)], 2)
+    ]
+
+
+def test_a_recap_of_two_inspections_makes_no_record(previous, recaps, earlier):
+    # Suffolk 2016, page 2: "... since the inspections of services for children looked after in 2010
+    # and child protection in 2013, which were both judged to be adequate." The section gives both.
+    assert [r.page for r in recaps["80565_suffolk_2016-02-11.pdf"]] == [2]
+    assert _inspections(earlier["80565_suffolk_2016-02-11.pdf"]) == [
+        (CHILD_PROTECTION, dt.date(2013, 7, 1), [("safeguarding", ADEQUATE)], 1),
+        (SLAC, dt.date(2010, 12, 1), [("looked_after", ADEQUATE)], 1),
+    ]
+    with_recaps = sorted(name for name, found in recaps.items() if found)
+    assert with_recaps == [
+        "80444_calderdale_2015-03-20.pdf",  # "in 2012 and 2013"
+        "80495_greenwich_2016-08-05.pdf",  # "of child protection (in 2012) ..., and of children looked after (in 2010)"
+        "80534_nottinghamshire_2015-07-20.pdf",  # "in 2009 ... and ... in March 2010"
+        "80537_peterborough_2015-09-18.pdf",  # "the two previous safeguarding inspections in 2010 and 2011"
+        "80565_suffolk_2016-02-11.pdf",
+    ]
+
+
+def test_a_slac_named_by_one_half_keeps_the_other_halfs_grade(earlier):
+    # Calderdale 2015: "Ofsted's inspection of services for looked after children in February 2010
+    # found services to be adequate, with safeguarding arrangements for children judged to be inadequate."
+    assert _inspections(earlier["80444_calderdale_2015-03-20.pdf"]) == [
+        (SLAC, dt.date(2010, 2, 1), [("safeguarding", INADEQUATE), ("looked_after", ADEQUATE)], 1)
+    ]
+    # West Berkshire 2015, page 6: "safeguarding and looked after children services (SLAC) was in
+    # August 2012"; the section (page 10) names its two halves, each in August 2012.
+    [west_berkshire] = earlier["80577_west-berkshire_2015-05-18.pdf"]
+    assert (west_berkshire.inspection_type, len(west_berkshire.statements)) == (SLAC, 3)
+    assert {r.rule for _, r in west_berkshire.records} == {
+        "SLAC named, from June 2012 (edge)",
+        "looked after, June to December 2012 (edge)",
+        PAIRED_RULE,
+    }
+
+
+def test_earlier_inspections_by_type_and_no_authority_month_holds_two(earlier):
+    found = [e for inspections in earlier.values() for e in inspections]
+    kinds = [e.inspection_type for e in found]
+    # Measured; before the typing there were 133 child protection, 122 looked after children and 27
+    # SLAC rows named in SIF reports (the 2013 looked after children inspections are 4 of these).
+    assert (len(found), kinds.count(SLAC), kinds.count(CHILD_PROTECTION), kinds.count(LOOKED_AFTER_CHILDREN)) == (
+        198,
+        147,
+        47,
+        4,
+    )
+    months = [
+        (name, e.records[0][1].start_date.replace(day=1)) for name, inspections in earlier.items() for e in inspections
+    ]
+    assert len(months) == len(set(months))
+    assert all(e.conflicts == () for e in found)
+    # Good or better for safeguarding: about half under SLAC, 4 of 47 (8.5%) under the 2012-13 framework.
+    safeguarding = {
+        k: [r.grade for e in found if e.inspection_type == k for _, r in e.grades if r.area == "safeguarding"]
+        for k in (SLAC, CHILD_PROTECTION)
+    }
+    assert sum(g in (GOOD, OUTSTANDING) for g in safeguarding[CHILD_PROTECTION]) == 4
+    assert len(safeguarding[CHILD_PROTECTION]) == 47 and len(safeguarding[SLAC]) == 100
 
 
 # ------------------------------------------------------------------ previous inspections, coverage

@@ -158,7 +158,7 @@ def test_parser_crash_in_the_worker_is_logged_as_failed(
     monkeypatch.setitem(tables.PARSERS, reports.SIF, broken)
     folder = _sample(tmp_path, report_dir, PARSE_SAMPLE[:2])
     read, log, parsed = reports.read_reports(folder, workers=1, parse=tables.parse_one)
-    inputs = Inputs(read, log, parsed, None, None, None, None)
+    inputs = Inputs(read, log, parsed, None, None, None, None, None)
     rows = tables._extraction_log(inputs).set_index("file")
     first = rows.loc["80458_darlington_2015-09-01.pdf"]
     assert first["status"] == "failed"

@@ -17,7 +17,7 @@ from analysis.build import official
 from analysis.build import tables as build
 from analysis.build.sources import RawDataError
 
-TABLES = ["inspections", "judgements", "local_authorities", "la_context", "extraction_log"]
+TABLES = ["inspections", "judgements", "local_authorities", "la_context", "extraction_log", "statistical_neighbours"]
 OUTPUTS = [f"{t}.csv" for t in TABLES] + ["datapackage.json", "validation.json", "README.md"]
 
 
@@ -132,7 +132,9 @@ def test_every_report_grade_snippet_holds_its_grade(tables) -> None:
     """Each grade read from a report (tables, prose, earlier inspections) comes with the text that says it."""
     judgements = tables["judgements"]
     from_reports = judgements[(judgements["source_quality"] == "primary") & (judgements["snippet"] != "")]
-    assert len(from_reports) == len(judgements[judgements["source_quality"] == "primary"]) == 2586
+    # 2580: the earlier inspections' grades went from 298 to 292 when their mentions were merged (one
+    # grade per inspection and area), adding the grades the text gave but the rows left out.
+    assert len(from_reports) == len(judgements[judgements["source_quality"] == "primary"]) == 2580
     missing = [
         (row.inspection_id, row.area, row.grade)
         for row in from_reports.itertuples()
@@ -223,10 +225,35 @@ def test_sif_report_statistics_in_context(tables) -> None:
     assert norfolk["value"].tolist() == ["63.2"] and norfolk["year"].tolist() == ["2015"]
 
 
-def test_previous_inspections_named_in_sif_reports(tables) -> None:
+def test_earlier_inspections_are_one_row_each_typed_by_their_framework(tables, summary) -> None:
     inspections, judgements = tables["inspections"], tables["judgements"]
     pre = inspections[inspections["framework"] == "pre-SIF"]
-    assert len(pre) == 286
+    # Before the typing: 286 rows, 133 "child protection", 126 "looked after children", 27 "safeguarding
+    # and looked after children", 72 authority-months holding both a child protection and a looked after row.
+    assert len(pre) == 198
+    assert pre["inspection_type"].value_counts().to_dict() == {
+        "SLAC": 147,
+        "child protection": 47,
+        "looked after children": 4,
+    }
+    earlier = summary["earlier_inspections"]
+    assert earlier["inspections_by_type"] == {"SLAC": 147, "child protection": 47, "looked after children": 4}
+    assert earlier["named_in_sif_reports_by_type"] == {"SLAC": 147, "child protection": 47, "looked after children": 0}
+    assert earlier["reports_of_their_own"] == 4 and len(earlier["merged_into_own_report"]) == 4
+    month = pre["start_date"].where(pre["start_date"] != "", pre["published_date"]).str[:7]
+    assert not pd.DataFrame({"la": pre["la_code"], "month": month}).duplicated().any()
+    # Every merge is listed with its statements; recaps made no row; no grades in conflict.
+    assert (earlier["merges"], earlier["statements_merged"]) == (97, 102)
+    assert all(len(m["statements"]) > 1 for m in earlier["merge_list"])
+    assert len(earlier["recaps_without_row"]) == 5 and earlier["grade_conflicts"] == []
+    rules = {(r["inspection_type"], r["rule"]): r["inspections"] for r in earlier["typing_rules"]}
+    # Edge cases of the typing rule (parse_sif_context.earlier_type): 40 uses of an edge clause, by 24 inspections.
+    assert sum(n for (kind, rule), n in rules.items() if "(edge)" in rule) == 40
+    assert len(earlier["edge_case_inspections"]) == 24
+    assert rules[("SLAC", "looked after, June to December 2012 (edge)")] == 17
+    assert (
+        rules[("SLAC", "safeguarding from June 2012 beside a SLAC looked-after grade of the same month (edge)")] == 14
+    )
     norfolk = pre[pre["inspection_id"] == "80418_norfolk_2015-10-20-prev-child-protection"].iloc[0]
     assert (norfolk["start_date"], norfolk["date_precision"], norfolk["source"]) == (
         "2013-01-01",
@@ -237,6 +264,68 @@ def test_previous_inspections_named_in_sif_reports(tables) -> None:
     assert grade[["area", "grade"]].values.tolist() == [["safeguarding", "Inadequate"]]
     # the 2013 looked after children report of Norfolk is not doubled by the SIF report naming it
     assert len(pre[(pre["la_code"] == "E10000020") & (pre["inspection_type"] == "looked after children")]) == 1
+    # Plymouth's May 2010 SLAC: once, with both grades (it was three rows).
+    plymouth = pre[pre["la_code"] == "E06000026"]
+    assert plymouth[["inspection_id", "inspection_type", "start_date"]].values.tolist() == [
+        ["80538_plymouth_2015-01-06-prev-slac", "SLAC", "2010-05-01"]
+    ]
+    assert judgements.loc[judgements["inspection_id"] == "80538_plymouth_2015-01-06-prev-slac", "area"].tolist() == [
+        "looked_after",
+        "safeguarding",
+    ]
+    # Suffolk 2016's recap ("... in 2010 and child protection in 2013, which were both judged to be
+    # adequate") makes no third row; Coventry 2014's overall effectiveness grade is kept.
+    assert sorted(pre.loc[pre["la_code"] == "E10000029", "inspection_type"]) == ["SLAC", "child protection"]
+    coventry = judgements[judgements["inspection_id"] == "80456_coventry_2014-03-21-prev-slac"]
+    assert coventry[["area", "grade"]].values.tolist() == [
+        ["looked_after", "Adequate"],
+        ["overall", "Good"],
+        ["safeguarding", "Good"],
+    ]
+
+
+LEAD_INSPECTORS = {
+    # checked by hand in the PDF text (analysis.build.pdf_text.read_pdf_pages)
+    "80418_norfolk_2015-10-20": "Helen Cawston",  # p. 45 "Lead inspector: Helen Cawston HMI"
+    "2532283_dorset_2021-11-19": "Steve Lowe",  # p. 1 "Lead inspector: Steve Lowe, Her Majesty's Inspector"
+    "80445_cambridgeshire_2019-02-18": "Dominic Stevens",  # p. 1, the title on the next line
+    "80547_rutland_2017-02-13": "Karen Wareing",  # p. 39 "Karen Wareing (HMI)"
+    "80497_hammersmith-and-fulham_2016-03-29": "Pietro Battista",  # p. 43 "Lead inspector on site: ..."
+    "80564_stoke-on-trent_2022-11-25": "Rebecca Quested; Matthew Reed",  # p. 1 "Lead inspectors: ..."
+    "80418_norfolk_2013-08-16": "Gary Lamb",  # p. 1 "Reporting inspector Gary Lamb HMI"
+}
+
+
+def test_lead_inspector_of_every_report(tables, summary) -> None:
+    inspections = tables["inspections"].set_index("inspection_id")
+    assert {i: inspections.at[i, "lead_inspector"] for i in LEAD_INSPECTORS} == LEAD_INSPECTORS
+    lead = summary["lead_inspector"]
+    assert lead["sif_and_ilacs_coverage"] >= 0.95
+    assert (lead["sif_and_ilacs_named"], lead["sif_and_ilacs_reports"], lead["missing"]) == (426, 426, [])
+    from_reports = inspections[
+        inspections["source"].str.startswith("ofsted/reports/") & ~inspections.index.str.contains("-prev-")
+    ]
+    assert len(from_reports) == 431 and (from_reports["lead_inspector"] != "").all()
+    others = inspections.drop(from_reports.index)
+    assert (others["lead_inspector"] == "").all()
+    assert not inspections["lead_inspector"].str.contains(r"HMI|Majesty", regex=True).any()
+
+
+def test_statistical_neighbours_table(tables, summary) -> None:
+    neighbours, authorities = tables["statistical_neighbours"], tables["local_authorities"]
+    assert len(neighbours) == 1560 and neighbours["la_code"].nunique() == 156
+    assert (
+        neighbours.groupby("la_code")["rank"]
+        .apply(lambda r: sorted(map(int, r)))
+        .map(lambda r: r == list(range(1, 11)))
+        .all()
+    )
+    assert set(neighbours["la_code"]) | set(neighbours["neighbour_code"]) <= set(authorities["la_code"])
+    assert summary["statistical_neighbours"] == {
+        "authorities": 156,
+        "rows": 1560,
+        "neighbours_per_authority": {"10": 156},
+    }
 
 
 def _replace(raw: Path, relative: str, content: bytes) -> Path:

@@ -19,6 +19,9 @@ or the last code of an abolished one. Other codes of the same authority are kept
 (e.g. Buckinghamshire E10000002) or `newer_codes` (Barnsley E08000038 and Sheffield E08000039,
 used only by the 2025 workforce release). An abolished authority keeps its own code: DfE rows for
 Northamptonshire stay under E10000021, never under its successors.
+
+The DfE statistical neighbours (dfe/New_Statistical_Neighbour_Groupings_April_2021.csv) are read
+here too, their DfE numbers resolved to the canonical codes: read_statistical_neighbours.
 """
 
 from __future__ import annotations
@@ -40,10 +43,19 @@ from analysis.las import (
 )
 from analysis.schema import LA_FIELDS, LA_TYPES
 
-__all__ = ["LocalAuthorityError", "build_local_authorities", "code_index", "la_code_for_name", "la_code_for_urn"]
+__all__ = [
+    "LocalAuthorityError",
+    "build_local_authorities",
+    "code_index",
+    "la_code_for_name",
+    "la_code_for_urn",
+    "read_statistical_neighbours",
+]
 
 LA_COLUMNS: list[str] = [field.name for field in LA_FIELDS]
 LA_LOOKUP: str = "lookups/la_lookup.csv"
+NEIGHBOURS: str = "dfe/New_Statistical_Neighbour_Groupings_April_2021.csv"
+NEIGHBOURS_PER_AUTHORITY = 10
 
 # --------------------------------------------------------------------------------------------------
 # The table
@@ -248,3 +260,82 @@ def la_code_for_urn(urn: int | str, las: pd.DataFrame | None = None) -> str:
         return _urn_index(table)[wanted]
     except KeyError:
         raise LocalAuthorityError(f"unknown Ofsted URN {urn!r}: no authority in {LA_LOOKUP} has it") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Statistical neighbours
+
+
+#: Names of the "Old SNs:" block that mean another authority today: "Dorset (Pre LG)" is the county
+#: abolished in 2019, "Dorset County" in local_authorities.csv ("Dorset" is Dorset Council, 2019-).
+_PRE_LG_NAMES = {"Dorset (Pre LG)": "Dorset County"}
+
+
+def read_statistical_neighbours(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
+    """The DfE statistical neighbour groupings (April 2021) as la_code, neighbour_code, rank (1 closest).
+
+    The raw file (dfe/New_Statistical_Neighbour_Groupings_April_2021.csv) has one row per authority:
+    its DfE number ("LA num"), name, region and ten neighbours by DfE number (SN1 .. SN10), each with a
+    closeness band (SNP). Quirks: a byte-order mark; a trailing comma (an unnamed empty column); after
+    the 152 authorities of 2021 a block headed "Old SNs:" gives the groupings of the four authorities
+    abolished in 2019 and 2021 (Dorset, Poole and Bournemouth "(Pre LG)", Northamptonshire), kept here
+    under their own codes. DfE numbers are resolved to the canonical la_code through
+    local_authorities.csv's `dfe_la_number`; each row's name is checked against the same code by the
+    name resolution (la_code_for_name, "(Pre LG)" removed). Anything that does not resolve, a name
+    naming another authority, a missing neighbour or an authority listed twice stops the build with
+    an error naming the file.
+    """
+    path = raw_dir / NEIGHBOURS
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: expected the DfE statistical neighbour groupings, found no file")
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    ranks = range(1, NEIGHBOURS_PER_AUTHORITY + 1)
+    expected = {"LA num", "LA Name", *(f"SN{rank}" for rank in ranks)}
+    if expected - set(raw.columns):
+        raise LocalAuthorityError(
+            f"{path}: expected columns {sorted(expected)}, missing {sorted(expected - set(raw.columns))}"
+        )
+    rows = raw[raw["LA num"].notna()]  # blank lines and the "Old SNs:" heading have no number
+    by_number = {str(int(n)): c for n, c in zip(las["dfe_la_number"], las["la_code"])}
+    problems: list[str] = []
+
+    def code(number: object, what: str) -> str | None:
+        found = by_number.get(str(number).strip())
+        if found is None:
+            problems.append(f"{what}: DfE number {number!r} is no authority of local_authorities.csv")
+        return found
+
+    out = []
+    for row in rows.to_dict("records"):
+        number, name = row["LA num"], str(row["LA Name"])
+        la_code = code(number, f"row {name!r}")
+        if la_code is None:
+            continue
+        try:
+            named = la_code_for_name(_PRE_LG_NAMES.get(name, name.replace("(Pre LG)", "").strip()), las)
+        except LocalAuthorityError as error:
+            problems.append(f"row {name!r}: {error}")
+            continue
+        if named != la_code:
+            problems.append(f"row {name!r}: DfE number {number} is {la_code}, the name is {named}")
+        for rank in ranks:
+            value = row[f"SN{rank}"]
+            if pd.isna(value):
+                problems.append(f"row {name!r}: no SN{rank}")
+                continue
+            out.append({"la_code": la_code, "neighbour_code": code(value, f"row {name!r} SN{rank}"), "rank": rank})
+    table = pd.DataFrame(out, columns=["la_code", "neighbour_code", "rank"])
+    twice = sorted(set(table.loc[table.duplicated(["la_code", "rank"]), "la_code"]))
+    if twice:
+        problems.append(f"authorities listed twice: {twice}")
+    repeated = sorted(set(table.loc[table.duplicated(["la_code", "neighbour_code"]), "la_code"]))
+    if repeated:
+        problems.append(f"a neighbour listed twice for {repeated}")
+    if (table["la_code"] == table["neighbour_code"]).any():
+        problems.append(
+            f"an authority its own neighbour: {sorted(set(table.loc[table['la_code'] == table['neighbour_code'], 'la_code']))}"
+        )
+    if problems:
+        raise LocalAuthorityError(f"{path}: " + "; ".join(problems))
+    table["rank"] = table["rank"].astype("Int64")
+    return table.sort_values(["la_code", "rank"], ignore_index=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from analysis.build.parse_sif import read_lead_inspector
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.pdf_text import ILACS, Report
 from analysis.build.records import Judgement, ParsedReport
@@ -258,6 +259,7 @@ def parse_ilacs(report: Report) -> ParsedReport:
         parsed.warnings.append(f"authority name not found in the title {clip(_title_block(report.pages[0]), 120)!r}")
     _read_dates(parsed, report)
     _read_published(parsed, report)
+    read_lead_inspector(parsed, report)  # the same line as in SIF reports ("Lead inspector: ...", page 1)
     index = _judgement_page(report.pages)
     parsed.judgements, problems = find_judgements(report.pages[index], index + 1)
     parsed.warnings.extend(problems)

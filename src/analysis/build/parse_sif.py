@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.build.parse_sif_context import parse_context, parse_previous
+from analysis.build.parse_sif_context import parse_context, read_previous
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.pdf_text import LAC_2013, LSCB_REVIEW, SIF, SIF_REINSPECTION, Report
 from analysis.build.records import Judgement, ParsedReport
@@ -384,6 +384,61 @@ def cross_check_sections(pages: tuple[str, ...], judgements: list[Judgement], wa
             break
 
 
+# --- lead inspector ------------------------------------------------------------------------------
+
+#: "Lead inspector: Neil Penswick HMI" (SIF: the inspection team, near the end), "Lead inspector:
+#: Steve Lowe, Her Majesty's Inspector" (ILACS: page 1), "Reporting inspector Gary Lamb HMI" (the 2013
+#: looked after children reports, page 1). "Deputy lead inspector" (lower case, or "Deputy Lead
+#: inspector" in two SIF reports) is not the lead.
+_LEAD = re.compile(
+    r"(?<!Deputy )\b(?P<label>Lead inspectors?(?: on site)?|Reporting inspector)\b[ \t]*:?[ \t]*(?P<name>[^\n]*)(?:\n(?P<more>[^\n]*))?"
+)
+#: Titles printed after a name: "HMI", "(HMI)" (Rutland 2017), "Senior HMI", "Her Majesty's Inspector"
+#: / "His Majesty's Inspector" (from September 2022), with or without a comma, and a full stop.
+_INSPECTOR_TITLE = re.compile(r"[,\s]*\(?(?:Senior\s+)?(?:HMI|(?:Her|His)\s+Majesty['’]s\s+Inspector)\)?\.?\s*$")
+
+
+def _inspector_name(text: str) -> str:
+    """A name as printed without the titles that follow it."""
+    text = fold(text).strip(" ,;")
+    while (stripped := _INSPECTOR_TITLE.sub("", text).strip(" ,;")) != text:
+        text = stripped
+    return text
+
+
+def find_lead_inspector(pages: tuple[str, ...]) -> tuple[str, int] | None:
+    """(lead inspector as printed without titles, page) from the first page naming one, or None.
+
+    Quirks: Hammersmith and Fulham 2016 names the "Lead inspector on site" (taken) and a "Report
+    author"; Stoke-on-Trent 2022 has two, "Lead inspectors: Rebecca Quested, His Majesty's Inspector,
+    and Matthew Reed, His Majesty's Inspector" over two lines: both are kept, joined by "; ". In the ILACS reports
+    of 2018-19 the title is on the next line ("Lead inspector: Alison Smale" / "Her Majesty's Inspector").
+    """
+    for number, page in enumerate(pages, start=1):
+        if "Lead inspector" not in page and "Reporting inspector" not in page:  # a quick first test
+            continue
+        match = _LEAD.search(page)
+        if not match:
+            continue
+        if match.group("label") == "Lead inspectors":
+            both = re.split(r",?\s+and\s+", fold(match.group("name") + " " + (match.group("more") or "")))
+            names = [_inspector_name(name) for name in both]
+            return "; ".join(name for name in names if name), number
+        name = _inspector_name(match.group("name"))
+        if name:
+            return name, number
+    return None
+
+
+def read_lead_inspector(parsed: ParsedReport, report: Report) -> None:
+    """Set parsed.lead_inspector and its page, or add a warning."""
+    found = find_lead_inspector(report.pages)
+    if found:
+        parsed.lead_inspector, parsed.lead_inspector_page = found
+    else:
+        parsed.warnings.append("lead inspector: no 'Lead inspector: ...' (or 'Reporting inspector') line")
+
+
 # --- the parsers ---------------------------------------------------------------------------------
 
 
@@ -418,7 +473,8 @@ def parse_sif(report: Report) -> ParsedReport:
         parsed.judgements.append(lscb)
     elif mentions_lscb_review(report.pages):
         parsed.warnings.append("lscb: the title includes an LSCB review but no LSCB grade line was found")
-    parsed.previous = parse_previous(report)
+    read_lead_inspector(parsed, report)
+    parsed.previous, parsed.previous_recaps = read_previous(report)
     parsed.context = parse_context(report)
     return parsed
 
@@ -460,6 +516,7 @@ def parse_lac_2013(report: Report) -> ParsedReport:
         parsed.warnings.append("la_name: no authority name between the title and the dates on page 1")
     read_inspection_dates(parsed, report)
     read_published(parsed, report)
+    read_lead_inspector(parsed, report)
     for area, label in _LAC_JUDGEMENTS.items():
         pattern = re.compile(
             rf"^[ \t]*(?P<label>{label})\s*\n\s*Grade\s+\d\s*\((?P<grade>[A-Za-z ]+)\)", re.IGNORECASE | re.MULTILINE
@@ -524,6 +581,7 @@ def parse_lscb_review(report: Report) -> ParsedReport:
         parsed.warnings.append("la_name: no board name above the title on page 1")
     read_inspection_dates(parsed, report)
     read_published(parsed, report)
+    read_lead_inspector(parsed, report)
     lscb = find_lscb(report.pages[:1], parsed.warnings)
     if lscb:
         parsed.judgements.append(lscb)

@@ -1,11 +1,16 @@
 """Previous inspections and area statistics printed in SIF reports (2013-2018).
 
 Every SIF report (and SIF re-inspection) has an 'Information about this local authority area'
-section with two parts this module reads:
+section; this module reads from it:
 
 - the earlier Ofsted inspections of the authority ('Previous Ofsted inspections', called 'Other
   Ofsted inspections' in the 2014 reports), and sometimes the same facts in a 'Progress since the
-  last inspection' paragraph or in the body text: parse_previous;
+  last inspection' paragraph or in the body text: read_previous (parse_previous);
+- which framework each earlier inspection was of, from the statement's words and date
+  (earlier_type: SLAC 2009-12, the 2012-13 child protection inspection, the 2013 looked after
+  children inspection; the rule and its edge cases are written there), and one inspection from the
+  several statements that may name it (merge_earlier). A statement naming more than one earlier
+  inspection at once is a recap and gives no record (_previous_statements);
 - the size of the child population and the social care caseload ('Children living in this area',
   'Child protection in this area', 'Children looked after in this area'): parse_context.
 
@@ -18,6 +23,7 @@ before matching, since sentences wrap across lines and pages.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -25,8 +31,8 @@ from dataclasses import dataclass
 
 from analysis.build.patterns import REQUIRES_IMPROVEMENT, clip
 from analysis.build.pdf_text import SIF_REINSPECTION, Report
-from analysis.build.records import ContextStat, PreviousInspection
-from analysis.vocab import ADEQUATE, MONTHS, normalise_grade
+from analysis.build.records import ContextStat, PreviousInspection, Recap
+from analysis.vocab import ADEQUATE, CHILD_PROTECTION, LOOKED_AFTER_CHILDREN, MONTHS, SIF, SLAC, normalise_grade
 
 # --------------------------------------------------------------------------------------------
 # Shared text handling
@@ -155,24 +161,31 @@ def _date_at(kind: str, match: re.Match[str]) -> _Date:
     return _Date(dt.date(int(g[0]), 1, 1), None, "year", match.span())
 
 
-def _find_date(text: str, before: int | None = None) -> _Date | None:
-    """The date of the inspection a sentence is about.
-
-    Date phrases inside a longer one ("March 2013" in "between 25 February and 6 March 2013") are
-    ignored. If `before` is given (where the verb "judged"/"found" is) the last date before it is
-    taken: Nottinghamshire 2015 "Following the unannounced inspection by Ofsted in 2009, ..., and the
-    inspection of safeguarding and arrangements for looked after children in March 2010, which found
-    overall effectiveness for safeguarding to be inadequate" is about March 2010. Otherwise the first.
-    """
+def _dates(text: str) -> list[_Date]:
+    """Every date phrase of a text in order, leaving out those inside a longer one ("March 2013" in
+    "between 25 February and 6 March 2013", "2013" in "March 2013")."""
+    if not re.search(r"\d\d", text):  # every pattern has a number: a quick first test
+        return []
     found = [_date_at(kind, match) for kind, pattern in _DATE_PATTERNS for match in re.finditer(pattern, text, re.I)]
     found = [
         d
         for d in found
         if not any(o is not d and o.span[0] <= d.span[0] and d.span[1] <= o.span[1] and o.span != d.span for o in found)
     ]
+    return sorted(found, key=lambda d: d.span)
+
+
+def _find_date(text: str, before: int | None = None) -> _Date | None:
+    """The date of the inspection a sentence is about.
+
+    If `before` is given (where the verb "judged"/"found" is) the last date before it is taken:
+    Nottinghamshire 2015 "Following the unannounced inspection by Ofsted in 2009, ..., and the
+    inspection of safeguarding and arrangements for looked after children in March 2010, which found
+    overall effectiveness for safeguarding to be inadequate" is about March 2010. Otherwise the first.
+    """
+    found = _dates(text)
     if not found:
         return None
-    found.sort(key=lambda d: d.span)
     earlier = [d for d in found if before is not None and d.span[1] <= before]
     date = earlier[-1] if earlier else found[0]
     # Bedford 2017, Central Bedfordshire, Walsall, the re-inspections ...: "The previous inspection
@@ -187,10 +200,7 @@ def _find_date(text: str, before: int | None = None) -> _Date | None:
 # Previous inspections
 # --------------------------------------------------------------------------------------------
 
-CHILD_PROTECTION = "child protection"
-LOOKED_AFTER_CHILDREN = "looked after children"
-SLAC = "safeguarding and looked after children"
-SIF_TYPE = "SIF"
+SIF_TYPE = SIF
 
 # What the earlier inspection covered, read from the words before its date.
 _SAFE_WORDS = r"safeguard\w*|protection of children|child protection|help and protection"
@@ -257,11 +267,14 @@ def _area_grades(text: str, first: int = 0) -> list[tuple[str | None, str, int]]
     overall effectiveness of safeguarding services to be inadequate" (Nottinghamshire 2015),
     "For looked after children, it judged overall effectiveness and capacity for improvement to be
     adequate" (Birmingham 2014). "for both" gives area "both"; a clause naming only "overall
-    effectiveness" gives "overall". The clause before a grade reaches back to the previous grade or
-    full stop, and may start before `first` (the subject can precede the verb "judged").
+    effectiveness" gives "overall". The clause before a grade reaches back to the previous grade (or
+    the end of its own "for ..." phrase) or full stop, and may start before `first` (the subject can
+    precede the verb "judged"). Coventry 2014's third grade, "... adequate for looked after
+    children's services and good for overall effectiveness", is thus "overall", not looked-after.
     """
     found: list[tuple[str | None, str, int]] = []
     matches = [m for m in _GRADE_RE.finditer(text) if m.start() >= first]
+    previous_end = 0
     for index, match in enumerate(matches):
         after = text[match.end() :]
         # "judged adequate overall at this inspection for both safeguarding and ..." (Warrington 2015)
@@ -277,7 +290,7 @@ def _area_grades(text: str, first: int = 0) -> list[tuple[str | None, str, int]]
         if area is None:
             # From the verb first ("... Children's services found safeguarding inadequate", Leeds
             # 2015), then back to the previous grade or full stop.
-            left_starts = (matches[index - 1].end(),) if index else (first, 0)
+            left_starts = (previous_end,) if index else (first, 0)
             for left_start in left_starts:
                 clause = re.split(r"[.;]|\bwhile\b", text[left_start : match.start()])[-1]
                 area = _area_of(clause)
@@ -286,6 +299,7 @@ def _area_grades(text: str, first: int = 0) -> list[tuple[str | None, str, int]]
         if area is None and for_phrase and re.search(r"overall effectiveness", for_phrase.group(1), re.I):
             area = "overall"
         found.append((area, _grade(match.group(0)), match.start()))
+        previous_end = match.end() + (for_phrase.end() if for_phrase else 0)
     return found
 
 
@@ -296,10 +310,27 @@ class _Statement:
     position: int
     sentence: str
     grade_text: str  # from the date to the end of the sentence, plus the next sentence if needed
+    recap: str = ""  # the whole sentence, when it names more than one earlier inspection (see below)
+
+
+def _names_several(sentence: str) -> bool:
+    """Does a sentence name more than one earlier inspection by date? Two date phrases (not one
+    range), or two years joined ("in 2012 and 2013", Calderdale 2015; "the two previous safeguarding
+    inspections in 2010 and 2011", Peterborough 2015; "since the inspections of services for children
+    looked after in 2010 and child protection in 2013, which were both judged to be adequate",
+    Suffolk 2016)."""
+    found = _dates(sentence)
+    return len(found) > 1 or any(re.fullmatch(r"20\d\d and 20\d\d", sentence[d.span[0] : d.span[1]]) for d in found)
 
 
 def _previous_statements(text: _Text) -> list[_Statement]:
-    """Sentences that name an earlier inspection, and the text that gives its grade."""
+    """Sentences that name an earlier inspection, and the text that gives its grade.
+
+    A sentence naming more than one earlier inspection is a recap (`_Statement.recap` holds it): its
+    date and grade cannot be tied to one inspection, and what it recaps is stated one inspection at a
+    time elsewhere in the report (the 'Previous Ofsted inspections' section), so it makes no record
+    (read_previous lists it). Greenwich 2016, split in two below, is one.
+    """
     sentences = _sentences(text)
     out: list[_Statement] = []
     for index, (position, sentence) in enumerate(sentences):
@@ -316,6 +347,7 @@ def _previous_statements(text: _Text) -> list[_Statement]:
         # inspections of child protection (in 2012), which judged services to be good, and of
         # children looked after (in 2010), which judged services to be adequate." Split it.
         pieces = re.split(r",\s+and\s+(?=of\s)", sentence)
+        recap = sentence if len(pieces) > 1 or _names_several(sentence) else ""
         offset = 0
         for piece in pieces:
             second = sentences[index + 1][1] if index + 1 < len(sentences) else ""
@@ -339,7 +371,7 @@ def _previous_statements(text: _Text) -> list[_Statement]:
                 grade_text = piece + " " + second
             else:
                 grade_text = piece
-            out.append(_Statement(position + offset, piece, grade_text))
+            out.append(_Statement(position + offset, piece, grade_text, recap))
             offset += len(piece) + 1
     return out
 
@@ -403,8 +435,86 @@ _SIF_SUBJECT_RE = re.compile(
 )
 
 
-def _record(kind: str, area: str, grade: str, date: _Date, page: int, snippet: str) -> PreviousInspection:
-    """One PreviousInspection (the snippet cut to 200 characters)."""
+#: The typing rule's dates. The unannounced inspections of arrangements for the protection of
+#: children began in June 2012; the SLAC programme (from 2009) ran into the summer of 2012 (West
+#: Berkshire 2015: "safeguarding and looked after children services (SLAC) was in August 2012"); the
+#: inspections of services for looked after children were of 2013.
+CHILD_PROTECTION_FROM = dt.date(2012, 6, 1)
+LOOKED_AFTER_FROM = dt.date(2013, 1, 1)
+
+# A statement names the 2012-13 framework by its title words ("arrangements for the protection of
+# children"); "safeguarding" names the SLAC's safeguarding half and is used for both in the later
+# reports ("safeguarding arrangements/arrangements for the protection of children", Isle of Wight 2014).
+_CP_WORDS_RE = re.compile(r"protection of children|child protection", re.I)
+_SLAC_NAMED_RE = re.compile(r"\bSLAC\b")
+
+
+def _wording(subject: str, sentence: str) -> str:
+    """What a statement's subject names: "SLAC" (both halves, or the word SLAC), "looked after",
+    "child protection" (the 2012-13 title words, without "safeguarding") or "safeguarding"."""
+    has_safe, has_lac = bool(_SAFE_RE.search(subject)), bool(_LAC_RE.search(subject))
+    if (has_safe and has_lac) or _SLAC_NAMED_RE.search(sentence):
+        return "SLAC"
+    if has_lac:
+        return "looked after"
+    if _CP_WORDS_RE.search(subject) and not re.search(r"safeguard", subject, re.I):
+        return "child protection"
+    return "safeguarding"
+
+
+def earlier_type(wording: str, start: dt.date, precision: str) -> tuple[str, str]:
+    """(inspection type, the clause of the rule that gave it) for one statement about an earlier inspection.
+
+    The rule, from the statement's wording (_wording) and date:
+
+    1. A statement naming both halves of the inspection or the word "SLAC" is SLAC, whatever its date
+       (edge case when dated from June 2012: West Berkshire 2015, "SLAC ... in August 2012").
+    2. Looked after children alone: 2013 or later is the 2013 looked after children inspection;
+       earlier it is the looked-after half of a SLAC (edge case when dated June to December 2012,
+       between the two programmes: the SLAC's last months).
+    3. Safeguarding or child protection alone: before June 2012 it is the safeguarding half of a SLAC
+       (the 2012-13 framework did not exist yet; edge case when the words are "protection of children",
+       which the later reports use for both); from June 2012 it is the child protection inspection.
+       A year alone of 2012 cannot be placed either side of June: the words decide ("protection of
+       children" child protection, else SLAC; an edge case).
+    A publication date is read as the date (the visit was one to three months before it).
+
+    merge_earlier adds a rule across statements: a safeguarding grade from June 2012 typed child
+    protection and a SLAC looked-after grade of the same authority and month are one SLAC (the
+    child protection inspection graded no looked-after services: Barnsley 2014 "safeguarding
+    arrangements was in June 2012" beside "services for looked after children was in June 2012"),
+    and a year-only statement takes the type of the one inspection of that year it joins.
+
+    Every clause ending "(edge)" is an edge case; the build counts the inspections each clause typed
+    and lists those typed by an edge case (validation.json, earlier_inspections: typing_rules,
+    edge_case_inspections; 24 of the 198 earlier inspections in the current build, pinned in
+    tests/build/test_tables.py).
+    """
+    year_only = precision == "year"
+    if wording == "SLAC":
+        late = not year_only and start >= CHILD_PROTECTION_FROM
+        return SLAC, "SLAC named, from June 2012 (edge)" if late else "SLAC named"
+    if wording == "looked after":
+        if start >= LOOKED_AFTER_FROM:
+            return LOOKED_AFTER_CHILDREN, "looked after, 2013 or later"
+        if not year_only and start >= CHILD_PROTECTION_FROM:
+            return SLAC, "looked after, June to December 2012 (edge)"
+        return SLAC, "looked after, before 2013"
+    if year_only and start.year == CHILD_PROTECTION_FROM.year:
+        if wording == "child protection":
+            return CHILD_PROTECTION, "child protection named, 2012 year only (edge)"
+        return SLAC, "safeguarding, 2012 year only (edge)"
+    if start < CHILD_PROTECTION_FROM:
+        if wording == "child protection":
+            return SLAC, "child protection named, before June 2012 (edge)"
+        return SLAC, "safeguarding, before June 2012"
+    return CHILD_PROTECTION, f"{wording}, from June 2012"
+
+
+def _record(
+    kind: str, area: str, grade: str, date: _Date, page: int, snippet: str, **facts: object
+) -> PreviousInspection:
+    """One PreviousInspection (the snippet cut to 200 characters); facts: wording, rule, in_section, statement."""
     return PreviousInspection(
         inspection_type=kind,
         start_date=date.start,
@@ -414,10 +524,13 @@ def _record(kind: str, area: str, grade: str, date: _Date, page: int, snippet: s
         area=area,
         page=page,
         snippet=clip(snippet, context_style=True),
+        **facts,  # type: ignore[arg-type]
     )
 
 
-def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> list[PreviousInspection]:
+def _from_statement(
+    statement: _Statement, reinspection: bool, text: _Text, in_section: bool = False
+) -> list[PreviousInspection]:
     """The previous-inspection records one statement gives (none if it is not about CP/LAC/SIF)."""
     sentence = statement.sentence
     verb = _JUDGED_RE.search(sentence)
@@ -433,12 +546,15 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
         # inspection in 2015, help and protection services were judged to be still inadequate."
         # (Doncaster 2018). The subject then runs on to the verb.
         subject = sentence[: judged_in_sentence.start()]
+    facts = dict(in_section=in_section, statement=statement.position)
     if _SIF_SUBJECT_RE.search(subject):
         window = text.flat[statement.position : statement.position + 900]
         window = re.split(
             r"Ofsted carried out|The local authority has had|Local leadership|Children living in", window
         )[0]
-        return [_record(SIF_TYPE, area, grade, date, page, sentence) for area, grade in _sif_judgements(window)]
+        return [
+            _record(SIF_TYPE, area, grade, date, page, sentence, **facts) for area, grade in _sif_judgements(window)
+        ]
     if _OTHER_SERVICE_RE.search(subject) or not (_SAFE_RE.search(subject) or _LAC_RE.search(subject)):
         return []
     grade_text = statement.grade_text[date.span[1] :]
@@ -463,9 +579,6 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
     if not grades:
         return []
     has_safe, has_lac = bool(_SAFE_RE.search(subject)), bool(_LAC_RE.search(subject))
-    # West Sussex 2016: "... services for children looked after was in November 2010, as part of the
-    # inspection of Safeguarding and Looked After Children (SLAC) inspection."
-    slac = (has_safe and has_lac) or bool(re.search(r"\(slac\)", sentence, re.I))
     records: list[PreviousInspection] = []
     if reinspection:
         # A re-inspection follows a SIF inspection, and its 'previous inspection' sentences are about
@@ -476,28 +589,44 @@ def _from_statement(statement: _Statement, reinspection: bool, text: _Text) -> l
         # judged to be still inadequate".
         area = "help_protection" if has_safe and not has_lac else "looked_after" if has_lac and not has_safe else None
         if area:
-            records.append(_record(SIF_TYPE, area, grades[0][1], date, page, quote(grades[0][2])))
+            records.append(_record(SIF_TYPE, area, grades[0][1], date, page, quote(grades[0][2]), **facts))
         return records
-    if not slac:
-        area = "safeguarding" if has_safe else "looked_after"
-        kind = CHILD_PROTECTION if has_safe else LOOKED_AFTER_CHILDREN
+    # West Sussex 2016: "... services for children looked after was in November 2010, as part of the
+    # inspection of Safeguarding and Looked After Children (SLAC) inspection."
+    wording = _wording(subject, sentence)
+    kind, rule = earlier_type(wording, date.start, date.precision)
+    facts |= dict(wording=wording, rule=rule)
+    if wording != "SLAC":
+        area = "looked_after" if wording == "looked after" else "safeguarding"
         # The first grade is the judgement ("adequate in overall effectiveness", Stockton 2016).
-        records.append(_record(kind, area, grades[0][1], date, page, quote(grades[0][2])))
+        records.append(_record(kind, area, grades[0][1], date, page, quote(grades[0][2]), **facts))
+        if kind == SLAC:
+            # A SLAC graded both halves; the other half's grade, where this statement names it
+            # (Calderdale 2015: "Ofsted's inspection of services for looked after children in
+            # February 2010 found services to be adequate, with safeguarding arrangements for children
+            # judged to be inadequate").
+            other = "safeguarding" if area == "looked_after" else "looked_after"
+            labelled = [(g, at) for a, g, at in grades[1:] if a in (other, "both")]
+            if labelled:
+                records.append(_record(kind, other, labelled[0][0], date, page, quote(labelled[0][1]), **facts))
         return records
-    labelled = [(a, g, at) for a, g, at in grades if a in ("safeguarding", "looked_after", "both")]
-    if labelled:
+    labelled = [(a, g, at) for a, g, at in grades if a in ("safeguarding", "looked_after", "both", "overall")]
+    if any(a != "overall" for a, _, _ in labelled):
+        # Coventry 2014: "good for safeguarding, adequate for looked after children's services and
+        # good for overall effectiveness": three grades.
         seen: set[str] = set()
         for area, grade, at in labelled:
             for one in ("safeguarding", "looked_after") if area == "both" else (area,):
                 if one not in seen:
                     seen.add(one)
-                    records.append(_record(SLAC, one, grade, date, page, quote(at)))
+                    records.append(_record(kind, one, grade, date, page, quote(at), **facts))
     elif len({g for _, g, _ in grades}) == 1:
         # Bradford 2014: "The previous inspection of Bradford's safeguarding and looked after children
         # services was in May 2012. The local authority was judged to be good." One grade for an
         # inspection that graded safeguarding and looked after children separately: which one it is
-        # cannot be told, so it is kept as the inspection's 'overall' grade, not as either area.
-        records.append(_record(SLAC, "overall", grades[0][1], date, page, quote(grades[0][2])))
+        # cannot be told, so it is kept as the inspection's 'overall' grade, not as either area. So is
+        # "judged to be good for overall effectiveness" (Enfield 2015).
+        records.append(_record(kind, "overall", grades[0][1], date, page, quote(grades[0][2]), **facts))
     return records
 
 
@@ -518,37 +647,197 @@ def _section_span(text: _Text) -> tuple[int, int] | None:
     return start, end
 
 
-def parse_previous(report: Report) -> list[PreviousInspection]:
-    """Earlier Ofsted inspections of child protection and looked-after children that a SIF report names.
+def read_previous(report: Report) -> tuple[list[PreviousInspection], list[Recap]]:
+    """Earlier Ofsted inspections of child protection and looked-after children that a SIF report
+    names, and the recap statements that name several at once (which give no record).
 
     Records from the 'Previous Ofsted inspections' ('Other Ofsted inspections') section come first,
     then any other earlier inspections named elsewhere (the 'Progress since the last inspection'
-    paragraph, the executive summary), so the first record of an area is the section's.
-    Duplicates (same type, area, date and grade) are dropped. For a SIF re-inspection the earlier
-    SIF's judgements are returned with inspection_type "SIF" and their SIF area keys.
+    paragraph, the executive summary), so the first record of an area is the section's. Every
+    mention is kept (merge_earlier makes one inspection of them and the build lists the merge), but
+    for a SIF re-inspection, whose earlier SIF's judgements are returned with inspection_type "SIF"
+    and their SIF area keys, repeats (same area, date and grade) are dropped.
     """
     text = _fold(report)
     reinspection = report.report_type == SIF_REINSPECTION
     section = _section_span(text)
     records: list[tuple[int, int, PreviousInspection]] = []
+    recaps: list[Recap] = []
     for statement in _previous_statements(text):
         in_section = section is not None and section[0] <= statement.position < section[1]
-        for record in _from_statement(statement, reinspection, text):
+        found = _from_statement(statement, reinspection, text, in_section)
+        if statement.recap:
+            recap = Recap(text.page_at(statement.position), clip(statement.recap, context_style=True))
+            if found and recap not in recaps:
+                recaps.append(recap)
+            continue
+        for record in found:
             records.append((0 if in_section else 1, statement.position, record))
     records.sort(key=lambda item: item[:2])
     out: list[PreviousInspection] = []
     seen: set[tuple] = set()
     for _, _, record in records:
         key = (record.inspection_type, record.area, record.start_date, record.grade)
-        if key not in seen:
+        if record.inspection_type != SIF_TYPE or key not in seen:
             seen.add(key)
             out.append(record)
-    return out
+    return out, recaps
+
+
+def parse_previous(report: Report) -> list[PreviousInspection]:
+    """The records of read_previous (without the recaps)."""
+    return read_previous(report)[0]
 
 
 def previous_grade(records: list[PreviousInspection], area: str) -> PreviousInspection | None:
     """The record the report gives first for an area (the section's, see parse_previous), or None."""
     return next((record for record in records if record.area == area), None)
+
+
+# --------------------------------------------------------------------------------------------
+# One authority's earlier inspections: the records of its reports merged into inspections
+# --------------------------------------------------------------------------------------------
+
+#: Which record of an inspection gives its date and source: the most precise date first.
+_PRECISION_RANK = {"day": 0, "month": 1, "published day": 2, "published month": 3, "year": 4}
+#: The earlier inspection types that graded each area (a year-only record joins one of these).
+_TYPES_GRADING = {
+    "safeguarding": (SLAC, CHILD_PROTECTION),
+    "looked_after": (SLAC, LOOKED_AFTER_CHILDREN),
+    "overall": (SLAC,),
+}
+PAIRED_RULE = "safeguarding from June 2012 beside a SLAC looked-after grade of the same month (edge)"
+YEAR_JOIN_RULE = "year only, typed by the one inspection of that year it joins (edge)"
+
+
+@dataclass(frozen=True)
+class EarlierInspection:
+    """One earlier inspection of an authority and the records naming it (merge_earlier).
+
+    records[0] gives the date and the source; `grades` holds one record per area graded.
+    """
+
+    inspection_type: str
+    records: tuple[tuple[str, PreviousInspection], ...]  # (report file, record)
+    grades: tuple[tuple[str, PreviousInspection], ...]
+    conflicts: tuple[str, ...] = ()  # "area: grade (file p. n) v grade (file p. m)": the first is kept
+
+    @property
+    def statements(self) -> list[tuple[str, int]]:
+        """The statements (report file, position) this inspection was read from, in record order."""
+        return list(dict.fromkeys((file, record.statement) for file, record in self.records))
+
+
+def _month_span(record: PreviousInspection) -> tuple[int, int]:
+    """First and last month (as year * 12 + month) of a record's dates."""
+    start = record.start_date
+    end = record.end_date or start
+    assert start is not None and end is not None
+    return start.year * 12 + start.month, end.year * 12 + end.month
+
+
+def _same_visit(a: tuple[str, PreviousInspection], b: tuple[str, PreviousInspection]) -> bool:
+    """Do two records dated at least by month (same type) name the same inspection?
+
+    The same month, or overlapping months for a range ("between 25 February and 6 March 2013" and
+    "March 2013", Sandwell 2015); one report naming one inspection at most two months apart
+    (Isle of Wight 2014: "November 2012" in the progress paragraph, "January 2013" in the section);
+    a publication month up to three months after the visit month.
+    """
+    (file_a, ra), (file_b, rb) = a, b
+    pub_a, pub_b = ra.date_precision.startswith("published"), rb.date_precision.startswith("published")
+    ma, mb = _month_span(ra), _month_span(rb)
+    if pub_a == pub_b:
+        if ma[0] <= mb[1] and mb[0] <= ma[1]:
+            return True
+        return file_a == file_b and ra.area == rb.area and abs(ma[0] - mb[0]) <= 2
+    visit, published = (mb, ma) if pub_a else (ma, mb)
+    return 0 <= published[0] - visit[1] <= 3
+
+
+def merge_earlier(named: list[tuple[str, PreviousInspection]]) -> list[EarlierInspection]:
+    """One authority's earlier inspections from the records its reports give (report file, record),
+    in report order (records of type "SIF" are left out: the earlier SIF is a report of its own).
+
+    1. Typing across statements: a safeguarding record typed child protection (dated June to
+       December 2012) whose month has a SLAC looked-after record is SLAC (see earlier_type).
+    2. Records of one type dated at least by month are one inspection when _same_visit says so.
+    3. A year-only record ("the last inspection in 2012") joins the one inspection of that year and
+       of a type that graded its area (its own type first); it is retyped to it if need be (an edge
+       case). With none (or more than one) it is an inspection of its own, dated by the year.
+    Grades: one per area, from the first record that gives it (the most precisely dated, the
+    section's first); a different grade for the same area from another record is a conflict, listed.
+    """
+    items = [(file, record) for file, record in named if record.inspection_type != SIF_TYPE]
+    lac_months = {
+        _month_span(record)[0]
+        for _, record in items
+        if record.inspection_type == SLAC and record.area == "looked_after" and record.date_precision != "year"
+    }
+    for index, (file, record) in enumerate(items):
+        if (
+            record.inspection_type == CHILD_PROTECTION
+            and record.date_precision != "year"
+            and record.start_date is not None
+            and record.start_date < LOOKED_AFTER_FROM
+            and _month_span(record)[0] in lac_months
+        ):
+            items[index] = (file, dataclasses.replace(record, inspection_type=SLAC, rule=PAIRED_RULE))
+    groups: list[list[int]] = []
+    for index, (_, record) in enumerate(items):
+        if record.date_precision == "year":
+            continue
+        for group in groups:
+            first = items[group[0]][1]
+            if first.inspection_type == record.inspection_type and any(
+                _same_visit(items[i], items[index]) for i in group if items[i][1].date_precision != "year"
+            ):
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    for index, (file, record) in enumerate(items):
+        if record.date_precision != "year":
+            continue
+        year = record.start_date.year if record.start_date else None
+        candidates = [
+            group
+            for group in groups
+            if items[group[0]][1].inspection_type in _TYPES_GRADING[record.area]
+            and any(items[i][1].start_date and items[i][1].start_date.year == year for i in group)
+        ]
+        own = [group for group in candidates if items[group[0]][1].inspection_type == record.inspection_type]
+        chosen = own if len(own) == 1 else candidates if len(candidates) == 1 else []
+        if chosen:
+            kind = items[chosen[0][0]][1].inspection_type
+            if kind != record.inspection_type:
+                items[index] = (file, dataclasses.replace(record, inspection_type=kind, rule=YEAR_JOIN_RULE))
+            chosen[0].append(index)
+        else:
+            groups.append([index])
+    out: list[EarlierInspection] = []
+    for group in sorted(groups, key=min):
+        order = sorted(
+            group,
+            key=lambda i: (_PRECISION_RANK[items[i][1].date_precision], not items[i][1].in_section, i),
+        )
+        records = tuple(items[i] for i in order)
+        home = records[0][0]
+        by_area: dict[str, tuple[str, PreviousInspection]] = {}
+        conflicts: list[str] = []
+        for file, record in sorted(records, key=lambda item: item[0] != home):
+            kept = by_area.setdefault(record.area, (file, record))
+            if kept[1].grade != record.grade:
+                conflicts.append(
+                    f"{record.area}: {kept[1].grade} ({kept[0]} p. {kept[1].page}) v {record.grade} ({file} p. {record.page})"
+                )
+        areas = [area for area in _TYPES_GRADING if area in by_area]
+        out.append(
+            EarlierInspection(
+                records[0][1].inspection_type, records, tuple(by_area[a] for a in areas), tuple(conflicts)
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------------------------

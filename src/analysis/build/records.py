@@ -29,15 +29,33 @@ class Judgement:
 
 @dataclass(frozen=True)
 class PreviousInspection:
-    """An earlier inspection that a report names (e.g. the 2012 child protection inspection)."""
+    """An earlier inspection that a report names (e.g. the 2012 child protection inspection), one grade.
 
-    inspection_type: str  # "child protection", "looked after children", "safeguarding and looked after children", "SIF"
+    One statement may give several records (a SLAC statement grading safeguarding and looked-after
+    children's services); they share `statement`. How the type is chosen: parse_sif_context.earlier_type.
+    """
+
+    inspection_type: str  # vocab.SLAC, CHILD_PROTECTION, LOOKED_AFTER_CHILDREN, or "SIF" (re-inspections)
     start_date: dt.date | None  # first day if the report gives one, else the first of the month
     end_date: dt.date | None
     date_precision: str  # "day", "month", "year" (year only: 1 January), or "published month" /
     # "published day" when the report gives the date the earlier report was published, not the visit
     grade: str  # normalised label
-    area: str  # harmonised key of that grade: "safeguarding" for child protection, "looked_after" for LAC
+    area: str  # harmonised key of that grade: safeguarding, looked_after, overall (SLAC); SIF keys for "SIF"
+    page: int
+    snippet: str
+    wording: str = ""  # what the statement names: "SLAC", "child protection", "safeguarding", "looked after"
+    rule: str = ""  # which clause of the typing rule gave inspection_type (parse_sif_context.earlier_type)
+    in_section: bool = False  # read from the 'Previous Ofsted inspections' section
+    statement: int = 0  # where the statement starts in the report's folded text (one id per statement)
+
+
+@dataclass(frozen=True)
+class Recap:
+    """A statement naming more than one earlier inspection at once ("since the inspections of services
+    for children looked after in 2010 and child protection in 2013, which were both judged to be
+    adequate", Suffolk 2016): it makes no inspection row (parse_sif_context.read_previous)."""
+
     page: int
     snippet: str
 
@@ -73,6 +91,9 @@ class ParsedReport:
     judgements: list[Judgement] = field(default_factory=list)
     previous: list[PreviousInspection] = field(default_factory=list)
     context: list[ContextStat] = field(default_factory=list)
+    previous_recaps: list[Recap] = field(default_factory=list)
+    lead_inspector: str | None = None  # as printed, titles ("HMI", "Her Majesty's Inspector") removed
+    lead_inspector_page: int | None = None
     warnings: list[str] = field(default_factory=list)
 
     def grade(self, area: str) -> str | None:
@@ -94,3 +115,4 @@ class Inputs:
     local_authorities: pd.DataFrame  # the canonical authority table (analysis.build.authorities)
     la_context: pd.DataFrame  # DfE / IMD context, long format (analysis.build.covariates)
     secondary: pd.DataFrame  # press-sourced SIF judgements of the five authorities without a report
+    statistical_neighbours: pd.DataFrame  # DfE statistical neighbours (analysis.build.authorities)

@@ -9,6 +9,7 @@ Row order, float formatting and JSON key order are fixed, so two builds give byt
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import json
 import os
@@ -26,9 +27,21 @@ from analysis.build import covariates, official, validate
 from analysis.build import pdf_text as reports
 from analysis.build.parse_ilacs import parse_ilacs
 from analysis.build.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
-from analysis.build.records import Inputs, ParsedReport
+from analysis.build.parse_sif_context import merge_earlier
+from analysis.build.records import Inputs, ParsedReport, PreviousInspection
 from analysis.build.sources import RawDataError, verify_raw
-from analysis.vocab import grade_rank, normalise_grade
+from analysis.vocab import (
+    CHILD_PROTECTION,
+    ILACS,
+    LOOKED_AFTER_CHILDREN,
+    LSCB_REVIEW,
+    PRE_SIF,
+    SIF,
+    SIF_REINSPECTION,
+    SLAC,
+    grade_rank,
+    normalise_grade,
+)
 
 ODS_NAME = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
 SECONDARY_NAME = "secondary/sif_judgements_from_press.csv"
@@ -42,19 +55,19 @@ PARSERS = {
     reports.LSCB_REVIEW: parse_lscb_review,
 }
 FRAMEWORK_OF = {
-    reports.SIF: "SIF",
-    reports.SIF_REINSPECTION: "SIF",
-    reports.LSCB_REVIEW: "SIF",
-    reports.ILACS: "ILACS",
-    reports.LAC_2013: "pre-SIF",
+    reports.SIF: SIF,
+    reports.SIF_REINSPECTION: SIF,
+    reports.LSCB_REVIEW: SIF,
+    reports.ILACS: ILACS,
+    reports.LAC_2013: PRE_SIF,
 }
 TYPE_OF = {
-    reports.SIF: "SIF",
-    reports.SIF_REINSPECTION: "SIF re-inspection",
-    reports.LSCB_REVIEW: "LSCB review",
+    reports.SIF: SIF,
+    reports.SIF_REINSPECTION: SIF_REINSPECTION,
+    reports.LSCB_REVIEW: LSCB_REVIEW,
     # The 2013 inspections of looked after children services are the same kind of inspection that
     # SIF reports name as "the previous inspection of ... services for looked after children".
-    reports.LAC_2013: "looked after children",
+    reports.LAC_2013: LOOKED_AFTER_CHILDREN,
 }
 
 
@@ -86,6 +99,7 @@ def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
         structured["local_authorities"] = las.build_local_authorities(raw_dir)
         structured["la_context"] = covariates.build_la_context(raw_dir, structured["local_authorities"])
         structured["secondary"] = pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False)
+        structured["statistical_neighbours"] = las.read_statistical_neighbours(raw_dir, structured["local_authorities"])
 
     read, read_log, parsed = reports.read_reports(
         raw_dir / "ofsted" / "reports", parse=parse_one, meanwhile=read_structured
@@ -167,6 +181,7 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
                 source_quality="primary",
                 official_source=None if official_row is None else _ods_source(official_row),
                 previous_inspection_id=previous_id,
+                lead_inspector=parsed.lead_inspector,
             )
         )
         if official_row is not None:
@@ -207,76 +222,124 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
     return inspections, judgements
 
 
-def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
-    """Earlier (pre-SIF) inspections named in SIF reports: one row per inspection, first report wins."""
-    inspections: dict[tuple, dict] = {}
+def _previous_rows(inputs: Inputs) -> tuple[list[dict], list[dict], dict]:
+    """Earlier (pre-SIF) inspections named in SIF reports: one row per inspection, typed SLAC, child
+    protection or looked after children (parse_sif_context.earlier_type), each mention of one
+    inspection merged into it (parse_sif_context.merge_earlier). Also returns what the validation
+    report lists: the merges, the typing rules used, recap statements, grades in conflict."""
+    inspections: list[dict] = []
     judgements: list[dict] = []
+    log: dict = {
+        "merges": [],
+        "into_own_report": [],
+        "conflicts": [],
+        "recaps": [],
+        "rules": collections.Counter(),
+        "edge_cases": [],
+    }
     # Earlier inspections that are reports of their own in the collection (the four 2013 looked
     # after children inspections) are not added again. A SIF report may date them by the visit or by
     # publication (Kent: on site 15-19 July 2013, named as "August 2013"): within 62 days is the same.
     own_reports = [
-        (las.la_code_for_urn(r.urn, inputs.local_authorities), TYPE_OF[r.report_type], inputs.parsed[r.file].start_date)
+        (
+            las.la_code_for_urn(r.urn, inputs.local_authorities),
+            TYPE_OF[r.report_type],
+            inputs.parsed[r.file].start_date,
+            Path(r.file).stem,
+        )
         for r in inputs.reports
         if r.report_type == reports.LAC_2013 and inputs.parsed[r.file].start_date
     ]
+    named: dict[str, list[tuple[str, PreviousInspection]]] = {}
     for report in sorted(inputs.reports, key=lambda r: (r.urn, r.listed_date, r.file)):
         if report.report_type not in (reports.SIF, reports.SIF_REINSPECTION):
             continue
         la_code = las.la_code_for_urn(report.urn, inputs.local_authorities)
-        seen: set[tuple[str, str]] = set()
-        for previous in inputs.parsed[report.file].previous:
-            if previous.inspection_type == "SIF":
-                continue  # the earlier SIF is a report of its own: linked by previous_inspection_id
-            # The "Previous Ofsted inspections" section comes first; a later mention of the same
-            # inspection (executive summary, progress paragraph) may date it differently (Isle of
-            # Wight 2014: November 2012 there, January 2013 in the section): the section wins.
-            if (previous.inspection_type, previous.area) in seen:
+        named.setdefault(la_code, []).extend((report.file, record) for record in inputs.parsed[report.file].previous)
+        log["recaps"] += [
+            {"file": report.file, "page": recap.page, "statement": recap.snippet}
+            for recap in inputs.parsed[report.file].previous_recaps
+        ]
+    used_ids: set[str] = set()
+    for la_code, records in named.items():
+        for earlier in merge_earlier(records):
+            file, first = earlier.records[0]
+            by_statement: dict[tuple[str, int], PreviousInspection] = {}
+            for f, record in earlier.records:
+                by_statement.setdefault((f, record.statement), record)
+            statements = [
+                {"file": f, "page": r.page, "typed_by": r.rule, "snippet": r.snippet}
+                for (f, _), r in by_statement.items()
+            ]
+            own = next(
+                (
+                    stem
+                    for code, kind, start, stem in own_reports
+                    if (code, kind) == (la_code, earlier.inspection_type)
+                    and first.start_date
+                    and abs((first.start_date - start).days) <= 62
+                ),
+                None,
+            )
+            if own:
+                log["into_own_report"].append({"inspection_id": own, "statements": statements})
                 continue
-            seen.add((previous.inspection_type, previous.area))
-            if previous.start_date and any(
-                (code, kind) == (la_code, previous.inspection_type) and abs((previous.start_date - start).days) <= 62
-                for code, kind, start in own_reports
-            ):
-                continue
-            key = (la_code, previous.inspection_type, previous.start_date)
-            inspection_id = f"{Path(report.file).stem}-prev-{_slug(previous.inspection_type)}"
-            if key not in inspections:
-                if any(row["inspection_id"] == inspection_id for row in inspections.values()):
-                    inspection_id += f"-{previous.start_date}"
-                # "The previous inspection ... was published in February 2013": a publication date,
-                # not the visit: it goes into published_date and the start date stays unknown.
-                published = previous.date_precision.startswith("published")
-                inspections[key] = dict(
+            inspection_id = f"{Path(file).stem}-prev-{_slug(earlier.inspection_type)}"
+            if inspection_id in used_ids:
+                inspection_id += f"-{first.start_date}"
+            used_ids.add(inspection_id)
+            rules = sorted({r.rule for _, r in earlier.records})
+            for rule in rules:
+                log["rules"][(earlier.inspection_type, rule)] += 1
+            if any(rule.endswith("(edge)") for rule in rules):
+                log["edge_cases"].append(inspection_id)
+            if len(statements) > 1:
+                log["merges"].append({"inspection_id": inspection_id, "statements": statements})
+            log["conflicts"] += [{"inspection_id": inspection_id, "conflict": c} for c in earlier.conflicts]
+            # "The previous inspection ... was published in February 2013": a publication date,
+            # not the visit: it goes into published_date and the start date stays unknown.
+            published = first.date_precision.startswith("published")
+            inspections.append(
+                dict(
                     inspection_id=inspection_id,
                     la_code=la_code,
-                    framework="pre-SIF",
-                    inspection_type=previous.inspection_type,
-                    start_date=None if published else _iso(previous.start_date),
-                    end_date=None if published else _iso(previous.end_date),
-                    date_precision=previous.date_precision.removeprefix("published ")
-                    if previous.start_date
-                    else "unknown",
-                    published_date=_iso(previous.start_date) if published else None,
+                    framework=PRE_SIF,
+                    inspection_type=earlier.inspection_type,
+                    start_date=None if published else _iso(first.start_date),
+                    end_date=None if published else _iso(first.end_date),
+                    date_precision=first.date_precision.removeprefix("published ") if first.start_date else "unknown",
+                    published_date=_iso(first.start_date) if published else None,
                     published_date_source="later report" if published else "none",
-                    source=_page_source(report.file, previous.page),
+                    source=_page_source(file, first.page),
                     source_quality="primary",
                     official_source=None,
                     previous_inspection_id=None,
+                    lead_inspector=None,
                 )
-            row_id = inspections[key]["inspection_id"]
-            if not any(j["inspection_id"] == row_id and j["area"] == previous.area for j in judgements):
+            )
+            for grade_file, record in earlier.grades:
+                # The page is of the report in `source`: one SIF report per authority names earlier
+                # inspections (a re-inspection names the SIF), so every grade of a row is from it.
+                if grade_file != file:
+                    raise ValueError(
+                        f"{inspection_id}: grades from two reports ({file}, {grade_file}); judgements.csv pages "
+                        "refer to the row's source report"
+                    )
                 judgements.append(
                     dict(
-                        inspection_id=row_id,
-                        area=previous.area,
-                        area_label=PREVIOUS_LABELS[previous.area],
-                        grade=previous.grade,
-                        page=previous.page,
-                        snippet=previous.snippet,
+                        inspection_id=inspection_id,
+                        area=record.area,
+                        area_label=PREVIOUS_LABELS[(earlier.inspection_type, record.area)],
+                        grade=record.grade,
+                        page=record.page,
+                        snippet=record.snippet,
                         source_quality="primary",
                     )
                 )
-    return list(inspections.values()), judgements
+    log["rules"] = [
+        {"inspection_type": kind, "rule": rule, "inspections": n} for (kind, rule), n in sorted(log["rules"].items())
+    ]
+    return inspections, judgements, log
 
 
 def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], list[dict]]:
@@ -302,6 +365,7 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
                 source_quality="official",
                 official_source=_ods_source(row),
                 previous_inspection_id=None,
+                lead_inspector=None,
             )
         )
         for area in official.AREAS:
@@ -322,9 +386,20 @@ def _official_only_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dic
 
 #: How an earlier inspection's grade is labelled: SIF reports name it in a sentence, not a table.
 PREVIOUS_LABELS = {
-    "safeguarding": "previous inspection of arrangements for the protection of children / safeguarding (as named in a SIF report)",
-    "looked_after": "previous inspection of services for looked after children (as named in a SIF report)",
-    "overall": "previous safeguarding and looked after children inspection, one grade for both (as named in a SIF report)",
+    (SLAC, "safeguarding"): "SLAC inspection: safeguarding services (as named in a SIF report)",
+    (SLAC, "looked_after"): "SLAC inspection: services for looked after children (as named in a SIF report)",
+    (
+        SLAC,
+        "overall",
+    ): "SLAC inspection: overall effectiveness, or one grade for both services (as named in a SIF report)",
+    (
+        CHILD_PROTECTION,
+        "safeguarding",
+    ): "inspection of arrangements for the protection of children (as named in a SIF report)",
+    (
+        LOOKED_AFTER_CHILDREN,
+        "looked_after",
+    ): "inspection of services for looked after children (as named in a SIF report)",
 }
 
 SECONDARY_AREAS = {
@@ -374,6 +449,7 @@ def _secondary_rows(inputs: Inputs) -> tuple[list[dict], list[dict]]:
                 source_quality="secondary",
                 official_source=None,
                 previous_inspection_id=None,
+                lead_inspector=None,
             )
         )
         for column, area in SECONDARY_AREAS.items():
@@ -448,9 +524,10 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
             if pd.notna(urn)
         },
     )
+    *earlier_rows, earlier = _previous_rows(inputs)
     parts = [
         _report_rows(inputs, matches),
-        _previous_rows(inputs),
+        earlier_rows,
         _official_only_rows(inputs, matches),
         _secondary_rows(inputs),
     ]
@@ -477,8 +554,9 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
         "local_authorities": inputs.local_authorities.sort_values("la_code").reset_index(drop=True),
         "la_context": context,
         "extraction_log": _extraction_log(inputs).sort_values("file").reset_index(drop=True),
+        "statistical_neighbours": inputs.statistical_neighbours,
     }
-    summary = validate.summarise(inputs, tables, matches)
+    summary = validate.summarise(inputs, tables, matches, earlier)
     return tables, summary
 
 

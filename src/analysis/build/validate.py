@@ -4,7 +4,9 @@ What is measured here is shown, never hidden: the files accounted for, reports p
 authorities with a SIF report, parser-against-official agreement on ILACS judgements, the framework
 rules (overall never better than the best nor worse than the worst key judgement; an inadequate key
 judgement comes with an inadequate overall) with every exception listed, the consistency of the
-statistics printed in SIF reports, and the known gaps in the collection.
+statistics printed in SIF reports, the earlier inspections by type (how each was typed, every merge
+of several statements into one, the recaps that made no row), the lead inspectors read, the
+statistical neighbour table, and the known gaps in the collection.
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ from analysis.schema import TABLES, Field
 from analysis.vocab import (
     AREA_CROSSWALK,
     AREA_LABELS,
+    EARLIER_TYPES,
+    ILACS,
     ILACS_KEY_AREAS,
     KEY_AREAS,
+    LAC_2013,
+    LSCB_REVIEW,
     OFFICIAL,
+    PRE_SIF,
     PRIMARY,
     SECONDARY,
     SIF,
@@ -138,8 +145,60 @@ def name_checks(inputs: Inputs) -> dict[str, Any]:
     }
 
 
-def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataFrame) -> dict[str, Any]:
-    """Every number of the validation report, as plain JSON-able values."""
+def earlier_checks(inspections: pd.DataFrame, earlier: dict[str, Any] | None) -> dict[str, Any]:
+    """The earlier (pre-SIF) inspections: rows by type, how the types were chosen, every merge of
+    several statements into one inspection, the recap statements that made no row, conflicts."""
+    earlier = earlier or {}
+    pre = inspections[inspections["framework"] == PRE_SIF]
+    named = pre[pre["inspection_id"].str.contains("-prev-", regex=False)]
+    merges = earlier.get("merges", [])
+    return {
+        "inspections_by_type": {t: int((pre["inspection_type"] == t).sum()) for t in EARLIER_TYPES},
+        "named_in_sif_reports_by_type": {t: int((named["inspection_type"] == t).sum()) for t in EARLIER_TYPES},
+        "reports_of_their_own": int(len(pre) - len(named)),
+        "authorities_by_type": {
+            t: int(pre.loc[pre["inspection_type"] == t, "la_code"].nunique()) for t in EARLIER_TYPES
+        },
+        "typing_rules": earlier.get("rules", []),
+        "edge_case_inspections": sorted(earlier.get("edge_cases", [])),
+        "merges": len(merges),
+        "statements_merged": int(sum(len(m["statements"]) - 1 for m in merges)),
+        "merge_list": merges,
+        "merged_into_own_report": earlier.get("into_own_report", []),
+        "recaps_without_row": earlier.get("recaps", []),
+        "grade_conflicts": earlier.get("conflicts", []),
+    }
+
+
+def lead_inspector_checks(inputs: Inputs) -> dict[str, Any]:
+    """How many reports of each type name a lead inspector the parser read; the reports that do not."""
+    by_type: dict[str, dict[str, int]] = {}
+    missing: list[str] = []
+    for report in sorted(inputs.reports, key=lambda r: r.file):
+        if report.report_type not in (SIF, SIF_REINSPECTION, ILACS, LAC_2013, LSCB_REVIEW):
+            continue
+        counts = by_type.setdefault(report.report_type, {"reports": 0, "named": 0})
+        counts["reports"] += 1
+        if inputs.parsed[report.file].lead_inspector:
+            counts["named"] += 1
+        else:
+            missing.append(report.file)
+    sif_ilacs = [by_type.get(t, {"reports": 0, "named": 0}) for t in (SIF, SIF_REINSPECTION, ILACS)]
+    reports, named = sum(c["reports"] for c in sif_ilacs), sum(c["named"] for c in sif_ilacs)
+    return {
+        "by_report_type": dict(sorted(by_type.items())),
+        "sif_and_ilacs_reports": reports,
+        "sif_and_ilacs_named": named,
+        "sif_and_ilacs_coverage": named / reports if reports else None,
+        "missing": missing,
+    }
+
+
+def summarise(
+    inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataFrame, earlier: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every number of the validation report, as plain JSON-able values (`earlier`: the log of
+    tables._previous_rows)."""
     inspections, judgements, log = tables["inspections"], tables["judgements"], tables["extraction_log"]
     primary_sif = inspections[(inspections["framework"] == "SIF") & (inspections["source_quality"] == PRIMARY)]
     first_sif = primary_sif[primary_sif["inspection_type"] == "SIF"]
@@ -212,6 +271,9 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
         "rules": {framework: rule_exceptions(inspections, judgements, framework) for framework in ("SIF", "ILACS")},
         "context_statistics": context_checks(inputs),
         "report_names": name_checks(inputs),
+        "earlier_inspections": earlier_checks(inspections, earlier),
+        "lead_inspector": lead_inspector_checks(inputs),
+        "statistical_neighbours": neighbour_checks(tables.get("statistical_neighbours")),
         "known_gaps": {
             "current_authorities": len(current),
             "note": f"The report set was collected for the {len(current)} authorities of 2025. The SIF reports of "
@@ -219,6 +281,18 @@ def summarise(inputs: Inputs, tables: dict[str, pd.DataFrame], matches: pd.DataF
             f"and council pages reported for {_names(sorted(set(secondary['la_code']) & set(without_sif_report)), inputs.local_authorities)} "
             "(flagged secondary). ILACS inspections in the official statistics with no report in the collection are listed above.",
         },
+    }
+
+
+def neighbour_checks(neighbours: pd.DataFrame | None) -> dict[str, Any]:
+    """The statistical neighbour table: authorities, rows, neighbours per authority."""
+    if neighbours is None:
+        return {"authorities": 0, "rows": 0, "neighbours_per_authority": {}}
+    per = neighbours.groupby("la_code").size().value_counts()
+    return {
+        "authorities": int(neighbours["la_code"].nunique()),
+        "rows": int(len(neighbours)),
+        "neighbours_per_authority": {str(k): int(v) for k, v in sorted(per.items())},
     }
 
 
@@ -336,8 +410,65 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         for m in names["mismatched"]
     ]
     lines += [f"  - `{u['file']}`: name {u['name']!r} not resolved" for u in names["unresolved"]]
+    lines += _earlier_markdown(summary["earlier_inspections"])
+    lead = summary["lead_inspector"]
+    lines += [
+        "",
+        "## Lead inspectors",
+        f"- SIF and ILACS reports naming a lead inspector the parser read: {lead['sif_and_ilacs_named']} of "
+        f"{lead['sif_and_ilacs_reports']}"
+        + (f" ({lead['sif_and_ilacs_coverage']:.1%})." if lead["sif_and_ilacs_coverage"] is not None else "."),
+    ]
+    lines += [f"  - {t}: {c['named']} of {c['reports']}" for t, c in lead["by_report_type"].items()]
+    lines += [f"  - no lead inspector read: `{f}`" for f in lead["missing"]]
+    sn = summary["statistical_neighbours"]
+    lines += [
+        "",
+        "## Statistical neighbours",
+        f"- DfE groupings (April 2021): {sn['authorities']} authorities, {sn['rows']} rows; neighbours per "
+        f"authority: {', '.join(f'{k}: {v}' for k, v in sn['neighbours_per_authority'].items()) or 'none'}.",
+    ]
     lines += ["", "## Known gaps", "", summary["known_gaps"]["note"], ""]
     return "\n".join(lines)
+
+
+def _earlier_markdown(earlier: dict[str, Any]) -> list[str]:
+    """The earlier-inspections section of the validation report."""
+    lines = [
+        "",
+        "## Earlier (pre-SIF) inspections",
+        "- Inspections by type (named in SIF reports + reports of their own): "
+        + "; ".join(
+            f"{t}: {n} ({earlier['named_in_sif_reports_by_type'][t]} + {n - earlier['named_in_sif_reports_by_type'][t]})"
+            for t, n in earlier["inspections_by_type"].items()
+        )
+        + ".",
+        "- Authorities with one: " + "; ".join(f"{t}: {n}" for t, n in earlier["authorities_by_type"].items()) + ".",
+        "- How the type was chosen (`parse_sif_context.earlier_type`; inspections whose statements used each clause):",
+    ]
+    lines += [f"  - {r['inspection_type']}: {r['rule']}: {r['inspections']}" for r in earlier["typing_rules"]]
+    lines += [f"- Inspections typed by an edge-case clause: {len(earlier['edge_case_inspections'])}."]
+    lines += [
+        f"- Inspections read from more than one statement (merged): {earlier['merges']} "
+        f"({earlier['statements_merged']} statements merged into another's row):"
+    ]
+    for merge in earlier["merge_list"]:
+        parts = "; ".join(f"p. {s['page']} ({s['typed_by']})" for s in merge["statements"])
+        lines.append(f"  - `{merge['inspection_id']}`: {parts}")
+    lines += [
+        f"- Named in a SIF report and a report of its own (not added again): {len(earlier['merged_into_own_report'])}:"
+    ]
+    lines += [
+        f"  - `{m['inspection_id']}` named in `{m['statements'][0]['file']}` p. {m['statements'][0]['page']}"
+        for m in earlier["merged_into_own_report"]
+    ]
+    lines += [
+        f"- Recap statements naming several inspections at once (no row made): {len(earlier['recaps_without_row'])}:"
+    ]
+    lines += [f"  - `{r['file']}` p. {r['page']}: {r['statement']}" for r in earlier["recaps_without_row"]]
+    lines += [f"- Grades in conflict within a merged inspection (the first kept): {len(earlier['grade_conflicts'])}."]
+    lines += [f"  - `{c['inspection_id']}`: {c['conflict']}" for c in earlier["grade_conflicts"]]
+    return lines
 
 
 def write_validation_report(summary: dict[str, Any], path: Path) -> None:
