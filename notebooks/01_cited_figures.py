@@ -142,7 +142,7 @@ else:
 # ## Not testable, and not yet tested
 #
 # Figures the data cannot answer, with the reason found; hypotheses whose model notebooks have not
-# produced a result yet (their verdicts appear here once `notebooks/10_goalposts_models` and
+# produced a result yet (their verdicts appear here once `notebooks/19_goalposts_verdict` and
 # `notebooks/20_report_language` record them with `analysis.claims.record_hypothesis`).
 
 # %%

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from analysis import checksums
+from analysis.models import verdict as v
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS
 from analysis.publish import html, records, runner
 
@@ -881,3 +882,66 @@ def test_a_notebook_reads_the_records_of_the_runs_it_needs_from_the_build_it_run
         records.read_records("other")
     monkeypatch.delenv(records.RECORD_ENV)
     assert records.current_reports_dir() == records.REPORTS
+
+
+def test_every_model_notebook_runs_with_at_least_two_parameter_sets() -> None:
+    sets: dict[str, int] = {}
+    for run in runner.load_runs():
+        sets[run.notebook.name] = sets.get(run.notebook.name, 0) + 1
+    models = {name: n for name, n in sets.items() if name[:2] in {"10", "11", "12", "13", "19"}}
+    assert sorted(models) == [
+        "10_transitions.ipynb",
+        "11_cohorts.ipynb",
+        "12_learning_effect.ipynb",
+        "13_deprivation_region.ipynb",
+        "19_goalposts_verdict.ipynb",
+    ]
+    assert min(models.values()) >= 2, models
+
+
+def test_the_verdict_report_applies_the_committed_rule_to_the_records_of_the_models_it_needs(fresh_build) -> None:
+    out, result = fresh_build
+    assert result.ok
+    executed = out / "executed"
+    transitions = json.loads((executed / "10_transitions.record.json").read_text())
+    learning = json.loads((executed / "12_learning_effect.record.json").read_text())["h01"]
+    rule = v.load_rule()
+    comparisons = tuple(
+        v.ComparisonEvidence(
+            name,
+            transitions["evidence"][name]["n"],
+            v.Estimate(p_value=transitions["evidence"][name]["stuart_maxwell_p"]),
+            v.Estimate(*transitions["evidence"][name]["net_decline"]),
+            v.Estimate(p_value=transitions["evidence"][name]["quasi_symmetry_p"]),
+        )
+        for name in rule["primary_comparisons"]
+    )
+    penalty = transitions["penalty"]
+    expected = v.decide(
+        v.Evidence(
+            comparisons,
+            v.Estimate(penalty["estimate"], penalty["ci_low"], penalty["ci_high"], penalty["p_value"]),
+            v.Estimate(learning["odds_ratio"], learning["ci_low"], learning["ci_high"], learning["p_value"]),
+        ),
+        rule,
+    )
+    recorded = json.loads((executed / "19_goalposts_verdict.record.json").read_text())
+    assert recorded["verdict"]["headline"] == expected.verdict
+    assert [c["verdict"] for c in recorded["verdict"]["by_comparison"]] == [c.verdict for c in expected.by_comparison]
+    h01 = v.Estimate(learning["odds_ratio"], learning["ci_low"], learning["ci_high"], learning["p_value"])
+    assert h01.known and recorded["hypothesis.H01"]["verdict"] == v.learning_verdict(h01, rule)
+    assert set(recorded["robustness"]) == {r["name"] for r in rule["robustness"]}
+    # The cited-figures report shows the verdict's hypotheses, read from the same build.
+    cited = json.loads((executed / "01_cited_figures.record.json").read_text())["verdicts"]
+    for hypothesis in ("H01", "H02", "H03", "H04", "H08", "H09"):
+        assert cited[f"{hypothesis}.model"] == recorded[f"hypothesis.{hypothesis}"]["verdict"]
+
+
+def test_each_model_run_leaves_a_tidy_results_table(fresh_build) -> None:
+    out, _ = fresh_build
+    header = "model,comparison,statistic,estimate,ci_low,ci_high,p_value,n,parameters"
+    for name in ("10_transitions", "11_cohorts", "12_learning_effect", "13_deprivation_region", "19_goalposts_verdict"):
+        lines = (out / "tables" / f"{name}.csv").read_text().splitlines()
+        assert lines[0] == header and len(lines) > 2, name
+    transitions = pd.read_csv(out / "tables" / "10_transitions.csv")
+    assert {"tau_b", "kappa_quadratic", "share_improved", "stuart_maxwell", "penalty"} <= set(transitions["statistic"])

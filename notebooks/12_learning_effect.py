@@ -1,0 +1,399 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (Ofsted LA analysis)
+#     language: python
+#     name: ofsted-analysis
+# ---
+
+# %% [markdown]
+# # The learning effect: did later inspections of a framework get better grades?
+#
+# Critics of the single inspection framework (SIF) said councils inspected late in its cycle had
+# learned what inspectors wanted from the reports already published. If so, the chance of a better
+# grade at a council's first inspection rises with the time since the framework began, or with the
+# number of the framework's reports already published, **after** accounting for what differed
+# between early and late councils anyway (Ofsted did not schedule them at random: see
+# `11_cohorts`). This report shows
+#
+# - **H01** (verdict_rule.yaml): the odds ratio of a better grade per year since the SIF began, in an
+#   ordinal logit of the first SIF overall grade with the controls prior-framework grade, IMD 2019
+#   decile (10 = most deprived), looked-after rate, region and LA type, errors clustered by council;
+# - the **slopes side by side**: SIF and ILACS, per year and per 10 reports already published,
+#   ordinal and good-or-better, raw and under each control set. A slope present raw that vanishes
+#   under the controls is a finding in itself: the later councils were different councils, not
+#   better-taught ones. (The DfE looked-after series in data/processed starts in 2021, so most first
+#   ILACS inspections lack the looked-after rate; the set without it is shown too.);
+# - **predicted probabilities** of each grade over the cycle and **average marginal effects** of the
+#   clock, from the model with the chosen clock and control set (delta-method intervals);
+# - **peer learning**: whether a council did better once more of its statistical neighbours had had
+#   their report published, net of the clock.
+#
+# Everything is computed by `analysis.models.learning` (see its docstring for each definition);
+# this notebook only formats and plots.
+
+# %% tags=["parameters"]
+framework: str = "both"  # "SIF", "ILACS" or "both" (side by side)
+area: str = "overall"  # the judgement modelled (overall, help_protection, looked_after, leadership, ...)
+time_unit: str = "years"  # clock of the predictions and marginal effects: "years" or "reports" (learning.TIMES)
+controls: str = "controlled"  # controls of the predictions and marginal effects: a key of learning.CONTROL_SETS
+include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
+adequate_as_ri: bool = True  # read the prior framework's "Adequate" as RI in the prior grade (else apart)
+date_basis: str = "published"  # "published" or "inspected": how inspections are dated and put in order
+seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import Markdown, display
+
+from analysis import paths
+from analysis.data import load as load_data
+from analysis.models import learning, results
+from analysis.models.frame import covariate_coverage, inspection_frame
+from analysis.publish.figures import GRADE_COLOURS
+from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
+from analysis.vocab import ILACS, SIF
+
+FRAMEWORKS = {SIF: (SIF,), ILACS: (ILACS,), "both": (SIF, ILACS)}
+if framework not in FRAMEWORKS:
+    raise ValueError(f"framework must be one of {sorted(FRAMEWORKS)}, not {framework!r}")
+if time_unit not in learning.TIMES:
+    raise ValueError(f"time_unit must be one of {sorted(learning.TIMES)}, not {time_unit!r}")
+if controls not in learning.CONTROL_SETS:
+    raise ValueError(f"controls must be one of {sorted(learning.CONTROL_SETS)}, not {controls!r}")
+
+seed_everything(seed)
+sns.set_theme(style="white", context="notebook")
+pd.set_option("display.max_colwidth", 120, "display.width", 160)
+data = load_data(paths.DATA_PROCESSED)
+options = dict(include_secondary=include_secondary, adequate_as_ri=adequate_as_ri, date_basis=date_basis)
+record("parameters", dict(framework=framework, area=area, time_unit=time_unit, controls=controls, seed=seed, **options))
+
+frameworks = FRAMEWORKS[framework]
+chosen = learning.CONTROL_SETS[controls]
+frames = {fw: inspection_frame(data, fw, area, first_only=True, **options) for fw in frameworks}
+slopes = learning.learning_slopes(data, frameworks, area, first_only=True, **options)
+h01 = learning.h01_learning_slope(data, **options)
+n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
+source = (
+    f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "
+    f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
+    f"context statistics (la_context); data/processed (checksum {data_checksum(paths.DATA_PROCESSED)[:12]})"
+)
+
+
+def interval(estimate: float, low: float, high: float, digits: int = 2) -> str:
+    if pd.isna(estimate):
+        return "-"
+    return f"{estimate:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
+
+
+def p(value: float) -> str:
+    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
+
+
+# %% [markdown]
+# ## The councils and their covariates
+#
+# One row per council: its first inspection of the framework graded in the area. A model drops the
+# rows missing one of its covariates (counted in each table); nothing is imputed.
+
+# %%
+coverage = pd.concat(
+    {fw: covariate_coverage(f).set_index("covariate")[["n_present", "n_missing"]] for fw, f in frames.items()},
+    axis=1,
+)
+display(coverage)
+
+# %% [markdown]
+# ## H01: the SIF learning slope under the controls
+#
+# The statistic the verdict reads (always the first SIF overall grade, whatever `framework`, `area`
+# and `controls` say): odds ratio of a better grade per year since 1 November 2013, ordinal logit,
+# controls prior grade, IMD decile, looked-after rate, region and LA type, errors clustered by
+# council. Above 1: councils inspected later did better at equal covariates.
+
+# %%
+record(
+    "h01",
+    {"odds_ratio": h01.odds_ratio, "ci_low": h01.ci_low, "ci_high": h01.ci_high, "p_value": h01.p_value, "n": h01.n},
+)
+display(
+    pd.DataFrame(
+        [
+            {
+                "odds ratio per year (95% CI)": interval(h01.odds_ratio, h01.ci_low, h01.ci_high),
+                "p": p(h01.p_value),
+                "n": h01.n,
+                "dropped": h01.n_dropped,
+                "missing": ", ".join(f"{k} {v}" for k, v in h01.dropped_by.items()) or "none",
+                "converged": h01.converged,
+            }
+        ],
+        index=pd.Index([learning.H01_STATISTIC], name="statistic"),
+    ).T
+)
+
+# %% [markdown]
+# ## The slopes side by side
+#
+# Odds ratio (95% interval) and rows fitted, for each outcome ("ordinal": a better grade at any
+# cut-point; "good_or_better": good or outstanding against the rest), clock ("years": per year since
+# the framework began; "reports": per 10 of the framework's reports already published) and control
+# set ("raw": the clock alone). "not fitted": fewer than three complete rows per parameter.
+
+# %%
+table = slopes.table()
+record("slopes", table.drop(columns="note").to_dict(orient="records"))
+display(slopes.side_by_side())
+
+# %% [markdown]
+# ### Raw against controlled
+#
+# Each slope raw and under each control set: "rises" when its interval lies above 1, "falls" when
+# below, "flat" when it includes 1; a slope that rises (or falls) raw and is flat under a control set
+# *vanishes* under those controls.
+
+# %%
+def direction(estimate: float, low: float, high: float) -> str:
+    if pd.isna(estimate):
+        return "not fitted"
+    return "rises" if low > 1 else ("falls" if high < 1 else "flat")
+
+
+def reading(raw: str, controlled: str) -> str:
+    if "not fitted" in (raw, controlled):
+        return "not fitted"
+    if raw == controlled:
+        return "no slope, raw or controlled" if raw == "flat" else "survives the controls"
+    if controlled == "flat":
+        return "vanishes under the controls"
+    return "appears only under the controls" if raw == "flat" else "reverses under the controls"
+
+
+keys = ["framework", "outcome", "time"]
+raw_slopes = table[table["control_set"] == "raw"].set_index(keys)
+readings = pd.DataFrame(
+    {"raw": [f"{interval(r.odds_ratio, r.ci_low, r.ci_high)}, n={r.n}" for r in raw_slopes.itertuples()]},
+    index=raw_slopes.index,
+)
+found_readings = {}
+for name in (n for n in slopes.control_sets if n != "raw"):
+    under = table[table["control_set"] == name].set_index(keys).reindex(raw_slopes.index)
+    readings[name] = [f"{interval(r.odds_ratio, r.ci_low, r.ci_high)}, n={r.n}" for r in under.itertuples()]
+    readings[f"reading ({name})"] = [
+        reading(direction(a.odds_ratio, a.ci_low, a.ci_high), direction(b.odds_ratio, b.ci_low, b.ci_high))
+        for a, b in zip(raw_slopes.itertuples(), under.itertuples())
+    ]
+    found_readings[name] = dict(zip(readings.index, readings[f"reading ({name})"]))
+record("slope_readings", {name: {" ".join(k): v for k, v in got.items()} for name, got in found_readings.items()})
+display(readings)
+
+
+def listed(got: dict, what: str) -> str:
+    found = [" ".join(k) for k, v in got.items() if v == what]
+    return "; ".join(found) if found else "none"
+
+
+display(
+    Markdown(
+        "\n".join(
+            f"- Under `{name}`: **vanish** {listed(got, 'vanishes under the controls')}; **survive** "
+            f"{listed(got, 'survives the controls')}; not fitted {listed(got, 'not fitted')}."
+            for name, got in found_readings.items()
+        )
+    )
+)
+
+# %% [markdown]
+# ## Predicted probabilities over the cycle
+#
+# The ordinal model with the chosen clock and control set: every fitted council is given the same
+# clock value and its predicted probability of each grade averaged, at nine points from the
+# earliest to the latest inspection; "Good or better" is Good + Outstanding. Bands: 95% delta-method
+# intervals (cluster-robust by council).
+
+# %%
+predicted, effects, not_fitted = {}, {}, {}
+for fw, f in frames.items():
+    try:
+        predicted[fw] = learning.predicted_probabilities(f, "ordinal", time_unit, chosen)
+        effects[fw] = learning.marginal_effects(f, "ordinal", time_unit, chosen)
+    except ValueError as error:
+        not_fitted[fw] = str(error)
+
+
+def at(pp, where: str) -> list[float]:
+    rows = pp.table[pp.table["grade"] == learning.GOOD_OR_BETTER]
+    row = rows.iloc[0] if where == "start" else rows.iloc[-1]
+    return [row["time_value"], row["probability"], row["ci_low"], row["ci_high"]]
+
+
+record(
+    "predicted_good_or_better",
+    {fw: {"start": at(pp, "start"), "end": at(pp, "end"), "n": pp.n} for fw, pp in predicted.items()},
+)
+clock_label = {"years": "years since the framework began", "reports": "reports of the framework already published"}
+if predicted:
+    fig, axes = plt.subplots(1, len(predicted), figsize=(6.5 * len(predicted), 4.3), squeeze=False, sharey=True)
+    colours = {**GRADE_COLOURS, learning.GOOD_OR_BETTER: "#252525"}
+    for ax, (fw, pp) in zip(axes.flat, predicted.items()):
+        for grade, rows in pp.table.groupby("grade", sort=False):
+            dashed = grade == learning.GOOD_OR_BETTER
+            sns.lineplot(
+                rows,
+                x="time_value",
+                y="probability",
+                color=colours[grade],
+                label=grade,
+                linestyle="--" if dashed else "-",
+                legend=False,
+                ax=ax,
+            )
+            ax.fill_between(rows["time_value"], rows["ci_low"], rows["ci_high"], color=colours[grade], alpha=0.15)
+        ax.set(
+            title=f"{fw} (n = {pp.n}, {pp.n_dropped} dropped)",
+            xlabel=clock_label[time_unit],
+            ylabel="average predicted probability",
+            ylim=(0, 1),
+        )
+    axes.flat[-1].legend(title="grade", loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+    fig.tight_layout()
+    plt.show()
+    display(
+        Markdown(
+            f"*Figure 1. Average predicted probability of each grade ({area}) of a council's first inspection "
+            f"against {clock_label[time_unit]}, ordinal logit with the `{controls}` controls "
+            f"({', '.join(chosen) or 'none'}); "
+            + "; ".join(f"{fw}: n = {pp.n} councils" for fw, pp in predicted.items())
+            + f". Source: {source}. Dated by {date_basis} date; Adequate read as RI: {adequate_as_ri}.*"
+        )
+    )
+for fw, why in not_fitted.items():
+    display(Markdown(f"**{fw}**: the model with the `{controls}` controls is not fitted ({why})."))
+
+
+# %% [markdown]
+# ## Marginal effects
+#
+# Average over the fitted councils of the change in the probability of each grade per year (or per
+# 10 reports), with 95% delta-method intervals and Wald p-values.
+
+# %%
+record(
+    "marginal_effects",
+    {
+        fw: {r.grade: [r.effect, r.ci_low, r.ci_high, r.p_value] for r in me.table.itertuples()}
+        for fw, me in effects.items()
+    },
+)
+if effects:
+    display(
+        pd.concat(
+            {
+                fw: pd.DataFrame(
+                    {
+                        "change in probability (95% CI)": [
+                            interval(r.effect, r.ci_low, r.ci_high, 3) for r in me.table.itertuples()
+                        ],
+                        "p": [p(v) for v in me.table["p_value"]],
+                        "n": me.n,
+                    },
+                    index=pd.Index(me.table["grade"], name="grade"),
+                )
+                for fw, me in effects.items()
+            },
+            names=["framework"],
+        )
+    )
+    display(Markdown(f"Effects {next(iter(effects.values())).unit}; controls `{controls}`."))
+else:
+    display(Markdown("No model could be fitted with these controls."))
+
+# %% [markdown]
+# ## Peer learning
+#
+# For each first inspection: how many of the council's statistical neighbours had had their report
+# of the same framework published before it. The odds ratio of good or better per such neighbour is
+# estimated with the years since the framework began in the model, so it is learning from
+# neighbours over and above the general drift.
+
+# %%
+neighbours_file = paths.DATA_PROCESSED / "statistical_neighbours.csv"
+peers = {}
+if neighbours_file.exists():
+    neighbours = pd.read_csv(neighbours_file, dtype={"la_code": str, "neighbour_code": str})
+    peers = {fw: learning.peer_learning(f, neighbours) for fw, f in frames.items()}
+    display(
+        pd.DataFrame(
+            [
+                {
+                    "framework": fw,
+                    "odds ratio (95% CI)": interval(pl.odds_ratio, pl.ci_low, pl.ci_high),
+                    "per": pl.unit,
+                    "p": p(pl.p_value),
+                    "clock odds ratio per year": f"{pl.clock_odds_ratio:.2f}",
+                    "n": pl.n,
+                    "dropped": pl.n_dropped,
+                    "without neighbours in the frame": pl.n_without_neighbours,
+                }
+                for fw, pl in peers.items()
+            ]
+        ).set_index("framework")
+    )
+    record(
+        "peer_learning",
+        {
+            "available": True,
+            **{
+                fw: {
+                    "odds_ratio": pl.odds_ratio,
+                    "ci_low": pl.ci_low,
+                    "ci_high": pl.ci_high,
+                    "p_value": pl.p_value,
+                    "n": pl.n,
+                }
+                for fw, pl in peers.items()
+            },
+        },
+    )
+else:
+    display(
+        Markdown(
+            "The statistical-neighbours table (`statistical_neighbours.csv`) is not in the processed data yet: "
+            "peer learning is not estimated in this run."
+        )
+    )
+    record("peer_learning", {"available": False})
+
+# %% [markdown]
+# ## The tidy results
+#
+# Every statistic above as one long table (written to `reports/tables/` by `make reports`), so others
+# can reuse them.
+
+# %%
+found = [slopes, h01, *predicted.values(), *effects.values(), *peers.values()]
+tidy = results.combine([results.from_rows(item.rows()) for item in found])
+record_table(tidy)
+display(tidy.head(12))
+display(Markdown(f"{len(tidy)} rows, {tidy['model'].nunique()} models."))
+
+# %% [markdown]
+# ## Provenance
+#
+# The package versions and the checksum of the processed data this report was run with.
+
+# %%
+versions = record("package_versions", package_versions())
+checksum = record("data_checksum", data_checksum(paths.DATA_PROCESSED))
+display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())

@@ -1,0 +1,328 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (Ofsted LA analysis)
+#     language: python
+#     name: ofsted-analysis
+# ---
+
+# %% [markdown]
+# # "Raised the bar" or "moved the goalposts"? The verdict, by a rule written down first
+#
+# Ofsted said the single inspection framework (SIF) raised the bar; Andrew Webb (ADCS) said it moved
+# the goalposts, and that grades under SLAC, the SIF and ILACS measure different things. This report
+# gives the verdict on that question, and on hypotheses H01-H04, H08 and H09 of the claims registry,
+# from the model reports `10_transitions`, `12_learning_effect` and `13_deprivation_region` (it reads
+# their records; `notebooks/params.yaml` lists them under `needs:`, so it runs after them).
+#
+# ## The decision rule (stated before any result)
+#
+# The rule is `src/analysis/models/verdict_rule.yaml`, committed on 2026-12-03 before any model it
+# reads had been written or run (`git log --follow src/analysis/models/verdict_rule.yaml`), and applied
+# by `analysis.models.verdict`. In words, for each of the two primary comparisons (SLAC safeguarding,
+# and the 2012-13 child protection inspection, each against the same council's first SIF help and
+# protection grade):
+#
+# - **raised the bar** if all hold: the margins shift down (Stuart-Maxwell p < 0.05 and share declined
+#   minus share improved above 0 with its interval), quasi-symmetry is not rejected (p >= 0.05), and
+#   the cross-framework penalty (extra |ridit difference| at equal time apart) has an interval that
+#   includes 0 or lies below the material size 0.05;
+# - **moved the goalposts** if any holds: the penalty is at least 0.05 with its interval above 0;
+#   quasi-symmetry is rejected; or H01 is supported (a SIF learning slope survives the controls);
+# - when both hold, moved the goalposts (the rule's precedence); otherwise **inconclusive**.
+#
+# The headline is the two comparisons' common verdict, else inconclusive. The rule is printed in full
+# below, before any number is read.
+#
+# Two readings the rule leaves to its words, settled here and stated: "crosses a framework change"
+# counts SLAC, the 2012-13 child protection inspection and the 2013 looked-after inspection as
+# frameworks of their own (the parameter `penalty_basis` shows the verdict with pre-SIF as one); and
+# H09's test, "with errors clustered by authority (Wald test of the region terms)", is the
+# cluster-robust Wald test, since a likelihood-ratio test has no clustered form (13_deprivation_region
+# shows the unclustered likelihood-ratio test beside it).
+
+# %% tags=["parameters"]
+penalty_basis: str = "type"  # "type": SLAC, 2012-13 CP and 2013 LAC count as frameworks (the rule's); "framework": pre-SIF as one
+seed: int = 20131101  # random seed (nothing here is random; every notebook follows one recipe)
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+from IPython.display import Markdown, display
+
+from analysis import claims, paths
+from analysis.models import results
+from analysis.models import verdict as rule_of
+from analysis.publish.records import (
+    data_checksum,
+    package_versions,
+    read_records,
+    record,
+    record_table,
+    seed_everything,
+)
+
+seed_everything(seed)
+pd.set_option("display.max_colwidth", 160, "display.width", 160)
+PENALTY_RECORDS = {"type": "penalty", "framework": "penalty_pre_sif_as_one"}  # the record keys of 10_transitions
+if penalty_basis not in PENALTY_RECORDS:
+    raise ValueError(f"penalty_basis must be one of {sorted(PENALTY_RECORDS)}, not {penalty_basis!r}")
+record("parameters", {"penalty_basis": penalty_basis, "seed": seed})
+rule = rule_of.load_rule()
+record("rule_version", rule["version"])
+print(yaml.safe_dump(rule, sort_keys=False, width=110))
+
+# %% [markdown]
+# ## The evidence
+#
+# The numbers the rule reads, from the records of the model reports (default parameters: Adequate
+# read as RI, press-sourced rows kept, inspections dated by publication).
+
+# %%
+TRANSITIONS, LEARNING, DEPRIVATION = "10_transitions", "12_learning_effect", "13_deprivation_region"
+
+
+def estimate(values) -> rule_of.Estimate:
+    """An Estimate from a recorded [estimate, ci_low, ci_high] list or {estimate|odds_ratio, ci_low, ci_high, p_value} dict."""
+    if isinstance(values, dict):
+        point = values.get("estimate", values.get("odds_ratio", math.nan))
+        return rule_of.Estimate(point, values.get("ci_low", math.nan), values.get("ci_high", math.nan), values.get("p_value", math.nan))
+    return rule_of.Estimate(*[math.nan if v is None else v for v in values])
+
+
+def number(value) -> float:
+    return math.nan if value is None else float(value)
+
+
+def evidence_from(transitions_run: str, learning: rule_of.Estimate) -> rule_of.Evidence:
+    records = read_records(transitions_run)
+    comparisons = tuple(
+        rule_of.ComparisonEvidence(
+            name,
+            int(records["evidence"][name]["n"]),
+            rule_of.Estimate(p_value=number(records["evidence"][name]["stuart_maxwell_p"])),
+            estimate(records["evidence"][name]["net_decline"]),
+            rule_of.Estimate(p_value=number(records["evidence"][name]["quasi_symmetry_p"])),
+        )
+        for name in rule["primary_comparisons"]
+    )
+    return rule_of.Evidence(comparisons, estimate(records[PENALTY_RECORDS[penalty_basis]]), learning)
+
+
+learning_records, deprivation_records = read_records(LEARNING), read_records(DEPRIVATION)
+h01 = estimate(learning_records["h01"])
+evidence = evidence_from(TRANSITIONS, h01)
+headline = rule_of.decide(evidence, rule)
+
+
+def show(value: rule_of.Estimate, digits: int = 3) -> str:
+    if not value.known:
+        return "-"
+    return f"{value.estimate:.{digits}f} ({value.ci_low:.{digits}f} to {value.ci_high:.{digits}f})"
+
+
+def p(value: float) -> str:
+    return "-" if math.isnan(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
+
+
+rows = []
+for item, decided in zip(evidence.comparisons, headline.by_comparison):
+    rows += [
+        {
+            "prediction": "margins shift down (raised the bar)",
+            "comparison": item.comparison,
+            "n": item.n,
+            "estimate (95% CI)": f"net decline {show(item.net_decline)}",
+            "p": p(item.stuart_maxwell.p_value),
+            "points to": "raised the bar" if decided.conditions["margins_shift_down"] else "neither",
+        },
+        {
+            "prediction": "councils keep their order: quasi-symmetry (raised the bar) / rejected (goalposts)",
+            "comparison": item.comparison,
+            "n": item.n,
+            "estimate (95% CI)": "",
+            "p": p(item.quasi_symmetry.p_value),
+            "points to": "raised the bar"
+            if decided.conditions["order_kept"]
+            else ("moved the goalposts" if decided.conditions["not_quasi_symmetric"] else "untestable here"),
+        },
+    ]
+condition = headline.by_comparison[0].conditions
+rows += [
+    {
+        "prediction": "no extra reordering across frameworks at equal time apart (penalty)",
+        "comparison": "every consecutive pair",
+        "n": read_records(TRANSITIONS)[PENALTY_RECORDS[penalty_basis]]["n_pairs"],
+        "estimate (95% CI)": f"penalty {show(evidence.penalty)}",
+        "p": p(evidence.penalty.p_value),
+        "points to": "moved the goalposts"
+        if condition["reordered"]
+        else ("raised the bar" if condition["no_penalty"] else "neither"),
+    },
+    {
+        "prediction": "no learning slope in the SIF once controlled (H01)",
+        "comparison": "first SIF, overall",
+        "n": learning_records["h01"].get("n"),
+        "estimate (95% CI)": f"odds ratio per year {show(h01, 2)}",
+        "p": p(h01.p_value),
+        "points to": "moved the goalposts" if condition["learning"] else "raised the bar (no surviving slope)",
+    },
+]
+evidence_table = pd.DataFrame(rows)
+display(evidence_table)
+
+# The two interval conditions of the rule, drawn against their thresholds.
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 2.8), gridspec_kw={"width_ratios": [3, 2]})
+for y, item in enumerate(evidence.comparisons):
+    e = item.net_decline
+    left.errorbar(e.estimate, y, xerr=[[e.estimate - e.ci_low], [e.ci_high - e.estimate]], fmt="o", color="black", capsize=4)
+left.axvline(0, color="grey", linestyle="--")
+left.set(
+    yticks=range(len(evidence.comparisons)),
+    yticklabels=[f"{c.comparison} (n = {c.n})" for c in evidence.comparisons],
+    xlabel="share declined - share improved (95% CI)",
+    ylim=(-0.6, len(evidence.comparisons) - 0.4),
+)
+pen = evidence.penalty
+right.errorbar(pen.estimate, 0, xerr=[[pen.estimate - pen.ci_low], [pen.ci_high - pen.estimate]], fmt="o", color="black", capsize=4)
+right.axvline(0, color="grey", linestyle="--")
+right.axvline(float(rule["penalty"]["material"]), color="firebrick", linestyle=":", label="material size")
+right.set(yticks=[], xlabel="cross-framework penalty, |ridit difference| (95% CI)")
+right.legend(loc="upper left", frameon=False)
+fig.tight_layout()
+plt.show()
+n_pairs = read_records(TRANSITIONS)[PENALTY_RECORDS[penalty_basis]]["n_pairs"]
+display(
+    Markdown(
+        f"*Figure 1. Left: the downward shift of grades at the change to the SIF, per primary comparison (n councils "
+        f"with both inspections). Right: the extra reordering of a pair of inspections that crosses a framework "
+        f"change, at equal time apart ({n_pairs} consecutive pairs). Source: the records of 10_transitions, from "
+        f"data/processed (checksum {data_checksum(paths.DATA_PROCESSED)[:12]}).*"
+    )
+)
+verdict_rows = pd.DataFrame(
+    [{"comparison": c.comparison, "verdict": c.verdict, "because": ", ".join(c.reasons)} for c in headline.by_comparison]
+)
+display(verdict_rows)
+record("verdict", {"headline": headline.verdict, "note": headline.note, "by_comparison": verdict_rows.to_dict("records")})
+display(Markdown(f"**Headline verdict (rule version {headline.rule_version}): {headline.verdict}.** {headline.note}"))
+
+# %% [markdown]
+# ## The hypotheses
+#
+# Each hypothesis by its own rule in `verdict_rule.yaml`; the verdicts are recorded with
+# `claims.record_hypothesis`, so the cited-figures report (`01_cited_figures`) shows them.
+
+# %%
+h03 = estimate(deprivation_records["h03"])
+h04 = estimate(deprivation_records["h04"])
+h08 = estimate(deprivation_records["h08"])
+h09 = deprivation_records["h09"]
+hypotheses = {
+    "H01": (
+        rule_of.learning_verdict(h01, rule),
+        f"odds ratio of a better first SIF overall grade per year since the SIF began, with the controls: {show(h01, 2)}",
+    ),
+    "H02": (
+        rule_of.comparability_verdict(headline),
+        f"headline verdict {headline.verdict!r}"
+        + (f", by {', '.join(headline.moved_by)}" if headline.moved_by else "")
+        + (f"; {headline.note}" if headline.note else ""),
+    ),
+    "H03": (
+        rule_of.prior_grade_verdict(h03),
+        f"odds ratio of a better first SIF overall grade per grade better before the SIF, with IMD decile: {show(h03, 2)}",
+    ),
+    "H04": (
+        rule_of.share_verdict("H04", h04, rule),
+        f"share of SIF inspections whose overall grade differs from at least one key judgement: {show(h04, 2)}",
+    ),
+    "H08": (
+        rule_of.share_verdict("H08", h08, rule),
+        f"share of SIF and ILACS inspections whose key judgements span two or more grades: {show(h08, 2)}",
+    ),
+    "H09": (
+        rule_of.region_verdict(
+            rule_of.Estimate(p_value=number(h09["sif_p"])), rule_of.Estimate(p_value=number(h09["ilacs_p"])), rule
+        ),
+        f"Wald test of the region terms (good or better, IMD decile and year effects, clustered): SIF p = "
+        f"{p(number(h09['sif_p']))}, ILACS p = {p(number(h09['ilacs_p']))}",
+    ),
+}
+for hypothesis, (verdict, text) in hypotheses.items():
+    claims.record_hypothesis(hypothesis, verdict, text)
+display(pd.DataFrame([{"hypothesis": h, "verdict": v, "evidence": e} for h, (v, e) in hypotheses.items()]))
+
+# %% [markdown]
+# ## Robustness
+#
+# The headline verdict under each choice of `verdict_rule.yaml`'s robustness list, one choice at a
+# time, from the runs of `10_transitions` with that choice (the learning slope of H01 is the default
+# run's throughout). A choice the models cannot yet make is listed with the reason, never left out.
+
+# %%
+VARIANT_RUNS = {
+    "adequate_apart": f"{TRANSITIONS}--adequate-apart",
+    "primary_only": f"{TRANSITIONS}--primary-only",
+    "inspected_date": f"{TRANSITIONS}--inspected",
+}
+NOT_COMPUTED = {
+    "binary": "the transition model has no good-or-better (2 x 2) form yet",
+    "latest_sif": "the transition model pairs the earlier inspection with the first SIF only",
+}
+robustness = []
+for choice in rule["robustness"]:
+    name = choice["name"]
+    if name in VARIANT_RUNS:
+        variant = rule_of.decide(evidence_from(VARIANT_RUNS[name], h01), rule)
+        robustness.append(
+            {
+                "choice": name,
+                "change": choice["change"],
+                "verdict": variant.verdict,
+                "survives": variant.verdict == headline.verdict,
+                "note": variant.note,
+            }
+        )
+    else:
+        robustness.append(
+            {"choice": name, "change": choice["change"], "verdict": "not computed", "survives": None, "note": NOT_COMPUTED[name]}
+        )
+robustness_table = pd.DataFrame(robustness)
+display(robustness_table)
+record("robustness", {r["choice"]: r["verdict"] for r in robustness})
+
+# %% [markdown]
+# ## The tidy results
+#
+# The verdicts as rows of the tidy results table (statistic `verdict`, the value in `parameters`).
+
+# %%
+def verdict_row(statistic: str, **parameters) -> dict:
+    return {**results.row(statistic, math.nan), "parameters": parameters}
+
+
+rows = [verdict_row("verdict", verdict=headline.verdict, rule_version=headline.rule_version)]
+rows += [verdict_row(f"verdict_{r['choice']}", verdict=r["verdict"]) for r in robustness]
+rows += [verdict_row(f"verdict_{h}", verdict=v) for h, (v, _) in hypotheses.items()]
+record_table(results.tidy("verdict", "goalposts", rows, {}))
+
+# %% [markdown]
+# ## Provenance
+#
+# The package versions and the checksum of the processed data this report was run with.
+
+# %%
+versions = record("package_versions", package_versions())
+checksum = record("data_checksum", data_checksum(paths.DATA_PROCESSED))
+display(pd.Series({"processed-data checksum (sha256)": checksum, **versions}, name="value").to_frame())
