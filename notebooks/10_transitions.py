@@ -38,6 +38,7 @@
 pair: str = "all"  # "all", or the start of a comparison name, e.g. "last SIF -> first ILACS"
 area: str = "all"  # "all", or an area (safeguarding, help_protection, looked_after, overall, leadership, ...)
 adequate_as_ri: bool = True  # read the earlier frameworks' "Adequate" as RI (else a grade of its own)
+binary: bool = False  # tables of good or better against below good, instead of the four grades
 include_secondary: bool = True  # keep the press-sourced SIF rows of the five councils whose reports are missing
 date_basis: str = "published"  # "published" or "inspected": how inspections are dated and put in order
 n_boot: int = 2000  # bootstrap resamples for the intervals of shares, tau-b and kappa
@@ -59,7 +60,7 @@ sns.set_theme(style="white", context="notebook")
 pd.set_option("display.max_colwidth", 120, "display.width", 160)
 data = load_data(paths.DATA_PROCESSED)
 options = dict(adequate_as_ri=adequate_as_ri, include_secondary=include_secondary, date_basis=date_basis)
-record("parameters", dict(pair=pair, area=area, n_boot=n_boot, seed=seed, **options))
+record("parameters", dict(pair=pair, area=area, binary=binary, n_boot=n_boot, seed=seed, **options))
 
 
 def chosen(name: str) -> bool:
@@ -70,7 +71,10 @@ def chosen(name: str) -> bool:
 names = [name for name in transitions.comparisons() if chosen(name)]
 if not names:
     raise ValueError(f"no comparison matches pair={pair!r} and area={area!r}; the comparisons: {transitions.comparisons()}")
-summaries = {name: transitions.transition_summary(transitions.pairs(data, name, **options), n_boot, seed) for name in names}
+pair_options = {**options, "binary": binary}  # the penalty below is always on the grades (it has no binary form)
+summaries = {
+    name: transitions.transition_summary(transitions.pairs(data, name, **pair_options), n_boot, seed) for name in names
+}
 
 # %% [markdown]
 # ## The comparisons at a glance
@@ -142,7 +146,7 @@ columns = 2
 rows_needed = -(-len(shown) // columns)
 fig, axes = plt.subplots(rows_needed, columns, figsize=(11, 4.2 * rows_needed), squeeze=False)
 for ax, s in zip(axes.flat, shown):
-    table = transitions.transition_table(transitions.pairs(data, s.comparison, **options))
+    table = transitions.transition_table(transitions.pairs(data, s.comparison, **pair_options))
     short = [g.replace("Requires improvement to be good", "RI") for g in table.grades]
     sns.heatmap(
         table.row_shares.fillna(0),

@@ -75,14 +75,12 @@ options = dict(include_secondary=include_secondary, adequate_as_ri=adequate_as_r
 record("parameters", dict(framework=framework, area=area, cohort=cohort, seed=seed, **options))
 
 frame = inspection_frame(data, framework, area, first_only=True, **options)
-if cohort == "year":
-    # the frame's `cohort` is the half-year of `date`; a year cohort is the calendar year of the same date
-    frame = frame.assign(cohort=frame["year"].astype("string"))
+frame = cohorts.with_cohort(frame, cohort)  # the frame's `cohort` column by the chosen unit
 without_lar = learning.CONTROL_SETS["controlled_without_looked_after_rate"]
-mix = cohorts.grade_mix_by_cohort(frame)
-model = cohorts.cohort_model(frame, CONTROLS)
-model_without_lar = cohorts.cohort_model(frame, without_lar)
-balance = cohorts.balance_check(frame)
+mix = cohorts.grade_mix_by_cohort(frame, cohort=cohort)
+model = cohorts.cohort_model(frame, CONTROLS, cohort=cohort)
+model_without_lar = cohorts.cohort_model(frame, without_lar, cohort=cohort)
+balance = cohorts.balance_check(frame, cohort=cohort)
 n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
 source = (
     f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "

@@ -88,3 +88,62 @@ def test_the_cohort_model_and_balance_check_run_on_the_real_sif_frame(sif):
     assert set(check.index) == set(C.BALANCE_COVARIATES)
     assert check["p_value"].between(0, 1).all()
     assert check.loc["prior_grade_rank", "n_missing"] == sif["prior_grade_rank"].isna().sum()
+
+
+def test_the_cohort_model_is_not_fitted_with_too_few_rows_per_parameter():
+    frame = F.simulate_inspection_frame(12, seed=5)
+    model = C.cohort_model(frame, controls=("prior_grade", "imd_decile"), min_cohort_size=1)
+    assert F.MIN_ROWS_PER_PARAMETER == 3 and C.MIN_ROWS_PER_PARAMETER is F.MIN_ROWS_PER_PARAMETER
+    assert model.note.startswith("not fitted: 12 complete rows for")
+    assert (
+        len(model.odds_ratios) > 0
+        and model.odds_ratios[["odds_ratio", "ci_low", "ci_high", "p_value"]].isna().all().all()
+    )
+    assert np.isnan(model.wald_chi2) and np.isnan(model.wald_p) and model.wald_df == 0 and not model.converged
+    assert model.n == 12
+    wald = model.rows()[-1]
+    assert np.isnan(wald["estimate"]) and "not fitted" in wald["parameters"]
+    fitted = C.cohort_model(F.simulate_inspection_frame(600, seed=3))
+    assert fitted.note == "" and np.isfinite(fitted.wald_chi2)
+
+
+def test_learning_keeps_its_minimum_rows_constant():
+    from analysis.models import learning
+
+    assert learning.MIN_ROWS_PER_PARAMETER == F.MIN_ROWS_PER_PARAMETER == 3
+
+
+def test_yearly_cohorts_pool_the_half_years_and_leave_the_default_outputs_alone():
+    frame = F.simulate_inspection_frame(300, seed=2)
+    half = C.grade_mix_by_cohort(frame)
+    year = C.grade_mix_by_cohort(frame, cohort="year")
+    totals = year.table.drop_duplicates("cohort").set_index("cohort")["total"]
+    assert totals.to_dict() == frame["date"].dt.year.astype(str).value_counts().to_dict()
+    assert "cohort_length" not in half.parameters and year.parameters["cohort_length"] == "year"
+    model = C.cohort_model(frame, cohort="year")
+    assert model.reference_cohort == str(frame["date"].dt.year.min()) and model.parameters["cohort_length"] == "year"
+    assert "cohort_length" not in C.cohort_model(frame).parameters
+    default, yearly = C.balance_check(frame), C.balance_check(frame, cohort="year")
+    pd.testing.assert_frame_equal(default.table, yearly.table)
+    with pytest.raises(ValueError, match="cohort must be one of"):
+        C.grade_mix_by_cohort(frame, cohort="quarter")
+
+
+@needs_data
+def test_real_yearly_cohorts_count_first_sif_inspections_per_calendar_year_as_an_independent_count(sif):
+    inspections = pd.read_csv(paths.DATA_PROCESSED / "inspections.csv", dtype=str, keep_default_na=False)
+    judgements = pd.read_csv(paths.DATA_PROCESSED / "judgements.csv", dtype=str, keep_default_na=False)
+    graded = judgements[(judgements["area"] == "overall") & ~judgements["grade"].isin(["", "Not judged"])]
+    rows = inspections[(inspections["framework"] == "SIF") & inspections["inspection_id"].isin(graded["inspection_id"])]
+    start = pd.to_datetime(rows["start_date"].replace("", None))
+    published = pd.to_datetime(rows["published_date"].replace("", None))
+    rows = rows.assign(order=start.fillna(published), published=published)
+    first = rows.sort_values(["la_code", "order", "inspection_id"]).groupby("la_code").head(1)
+    assert len(first) == len(sif) == 152
+    # Rows whose publication date is printed (the others carry snapshots' estimate, not counted here).
+    printed = first[first["published"].notna()]
+    expected = printed["published"].dt.year.astype(str).value_counts().sort_index()
+    mix = C.grade_mix_by_cohort(sif[~sif["date_estimated"]], cohort="year")
+    found = mix.table.drop_duplicates("cohort").set_index("cohort")["total"].sort_index()
+    assert found.to_dict() == expected.to_dict() and mix.n == len(printed)
+    assert C.grade_mix_by_cohort(sif, cohort="year").n == 152

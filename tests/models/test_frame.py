@@ -257,3 +257,45 @@ def test_ilacs_looked_after_rate_is_present_only_for_inspections_begun_from_2022
     assert (frame.loc[present, "start_date"].dt.year >= 2022).all()
     assert (frame.loc[present, "looked_after_rate_year"] == frame.loc[present, "start_date"].dt.year - 1).all()
     assert present.sum() == F.covariate_coverage(frame).set_index("covariate").loc["looked_after_rate", "n_present"]
+
+
+def test_lead_inspector_is_carried_through_with_blank_names_missing():
+    small = small_data()
+    names = {"E1-sif": "A. Inspector", "E2-sif": "  ", "E3-sif": ""}
+    small.inspections["lead_inspector"] = small.inspections["inspection_id"].map(names).fillna("")
+    frame = F.inspection_frame(small, "SIF").set_index("la_code")
+    assert frame.loc["E1", "lead_inspector"] == "A. Inspector"
+    assert frame["lead_inspector"].isna().sum() == 2  # E2's blank and E3's empty name
+    assert "lead_inspector" not in F.inspection_frame(small_data(), "SIF")  # no such column: not added
+
+
+def test_frames_carry_a_yearly_cohort_beside_the_half_year_one():
+    frame = F.inspection_frame(small_data(), "SIF", first_only=False).set_index("inspection_id")
+    assert frame.loc["E1-sif", "cohort"] == "2014H1" and frame.loc["E1-sif", "cohort_year"] == "2014"
+    assert frame.loc["E2-sif", "cohort_year"] == "2015"  # published 2015-01-10
+    assert F.cohort_column("year") == "cohort_year" and F.cohort_column("half-year") == "cohort"
+    with pytest.raises(ValueError, match="cohort must be one of"):
+        F.cohort_column("quarter")
+    simulated = F.simulate_inspection_frame(20, seed=1)
+    assert (simulated["cohort_year"] == simulated["date"].dt.year.astype(str)).all()
+
+
+@needs_data
+def test_sif_first_frame_lead_inspector_coverage_matches_an_independent_count(data):
+    frame = F.inspection_frame(data, "SIF")
+    assert "lead_inspector" in frame
+    inspections = pd.read_csv(PROCESSED / "inspections.csv", dtype=str, keep_default_na=False)
+    judgements = pd.read_csv(PROCESSED / "judgements.csv", dtype=str, keep_default_na=False)
+    graded = judgements[(judgements["area"] == "overall") & ~judgements["grade"].isin(["", "Not judged"])]
+    sif = inspections[(inspections["framework"] == "SIF") & inspections["inspection_id"].isin(graded["inspection_id"])]
+    sif = sif.assign(
+        order=pd.to_datetime(sif["start_date"].replace("", None)).fillna(
+            pd.to_datetime(sif["published_date"].replace("", None))
+        )
+    )
+    first = sif.sort_values(["la_code", "order", "inspection_id"]).groupby("la_code").head(1)
+    named = first["lead_inspector"].str.strip() != ""
+    assert len(frame) == len(first)
+    assert int(frame["lead_inspector"].notna().sum()) == int(named.sum())
+    assert set(frame.loc[frame["lead_inspector"].notna(), "inspection_id"]) == set(first.loc[named, "inspection_id"])
+    assert F.MIN_ROWS_PER_PARAMETER == 3

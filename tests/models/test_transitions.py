@@ -558,3 +558,128 @@ def test_estimate_row_reads_the_estimate_interval_and_p_value_off_a_result() -> 
         "n": 8,
         "parameters": '{"k":1}',
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# Robustness: latest SIF and binary grades
+
+LATEST_PRIMARY = "2012-13 child protection -> latest SIF help and protection"
+LATEST_SLAC = "SLAC safeguarding -> latest SIF help and protection"
+
+
+def test_latest_sif_comparisons_come_after_every_existing_one() -> None:
+    names = tr.comparisons()
+    latest = [n for n in names if tr.LATEST_SIF in n]
+    assert LATEST_PRIMARY in latest and LATEST_SLAC in latest
+    assert names[: len(names) - len(latest)] == [n for n in names if tr.LATEST_SIF not in n]
+    firsts = [n for n in names if "-> first SIF" in n]
+    assert latest == [n.replace("first SIF", "latest SIF") for n in firsts]
+    assert names.index(SIF_TO_ILACS) == 5 and names.index(PRIMARY) == 2
+
+
+def _csv_order(inspections: pd.DataFrame) -> pd.DataFrame:
+    start = pd.to_datetime(inspections["start_date"].replace("", None))
+    published = pd.to_datetime(inspections["published_date"].replace("", None))
+    out = inspections.assign(order=start.fillna(published))
+    return out[out["order"].notna()]
+
+
+def test_real_latest_sif_pairs_equal_an_independent_count_from_the_csvs(data: Data) -> None:
+    inspections = pd.read_csv(paths.DATA_PROCESSED / "inspections.csv", dtype=str, keep_default_na=False)
+    judgements = pd.read_csv(paths.DATA_PROCESSED / "judgements.csv", dtype=str, keep_default_na=False)
+    ordered = _csv_order(inspections).sort_values(["la_code", "order", "inspection_id"])
+    first_sif = ordered[ordered["inspection_type"] == "SIF"].groupby("la_code").head(1)
+    latest_sif = ordered[ordered["inspection_type"].isin(["SIF", SIF_REINSPECTION])].groupby("la_code").tail(1)
+    cp = ordered[ordered["inspection_type"] == CHILD_PROTECTION].merge(
+        first_sif[["la_code", "order"]], on="la_code", suffixes=("", "_sif")
+    )
+    cp = cp[cp["order"] < cp["order_sif"]].groupby("la_code").tail(1)
+
+    def grades(area: str) -> pd.Series:
+        found = judgements[(judgements["area"] == area) & ~judgements["grade"].isin(["", NOT_JUDGED])]
+        return (
+            found.drop_duplicates("inspection_id")
+            .set_index("inspection_id")["grade"]
+            .replace(ADEQUATE, REQUIRES_IMPROVEMENT)
+        )
+
+    expected = cp[["la_code", "inspection_id"]].merge(
+        latest_sif[["la_code", "inspection_id"]], on="la_code", suffixes=("_e", "_l")
+    )
+    expected["earlier"] = expected["inspection_id_e"].map(grades("safeguarding"))
+    expected["later"] = expected["inspection_id_l"].map(grades("help_protection"))
+    expected = expected.dropna(subset=["earlier", "later"])
+    found = tr.pairs(data, LATEST_PRIMARY)
+    assert len(found) == len(expected) > 0
+    assert set(found["later_id"]) == set(expected["inspection_id_l"])
+    counts = pd.crosstab(expected["earlier"], expected["later"]).reindex(
+        index=GRADE_ORDER, columns=GRADE_ORDER, fill_value=0
+    )
+    table = tr.transition_table(found)
+    np.testing.assert_array_equal(table.counts.to_numpy(), counts.to_numpy())
+    summary = tr.transition_summary(found, n_boot=50, seed=0)
+    assert summary.n == len(expected) and summary.comparison == LATEST_PRIMARY
+
+
+def test_real_latest_sif_equals_the_first_for_authorities_with_a_single_sif(data: Data) -> None:
+    first, latest = tr.pairs(data, "SLAC safeguarding -> first SIF help and protection"), tr.pairs(data, LATEST_SLAC)
+    sifs = data.inspections[data.inspections["inspection_type"].isin(["SIF", SIF_REINSPECTION])]
+    single = set(sifs.groupby("la_code").size().loc[lambda n: n == 1].index)
+    columns = [c for c in first.columns if c != "comparison"]
+    a = first[first["la_code"].isin(single)][columns].reset_index(drop=True)
+    b = latest[latest["la_code"].isin(single)][columns].reset_index(drop=True)
+    assert len(a) > 50
+    pd.testing.assert_frame_equal(a, b)
+    # The earlier end never moves; authorities re-inspected have their re-inspection as the later end.
+    both = first.merge(latest, on="la_code", suffixes=("_first", "_latest"))
+    assert (both["earlier_id_first"] == both["earlier_id_latest"]).all()
+    reinspected = latest[~latest["la_code"].isin(single)]
+    assert set(reinspected["later_type"]) <= {SIF_REINSPECTION}
+
+
+def _hand_pairs(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
+    rows = [(earlier, later) for (earlier, later), n in cells.items() for _ in range(n)]
+    frame = pd.DataFrame(rows, columns=["earlier_grade", "later_grade"]).assign(comparison="hand", years_apart=2.0)
+    frame.attrs["parameters"] = {"binary": True}
+    return frame
+
+
+def test_binary_summary_on_a_hand_2x2_is_mcnemar_with_the_hand_shares() -> None:
+    good, below = tr.GOOD_OR_BETTER, tr.BELOW_GOOD
+    a, b, c, d = 20, 3, 9, 18  # b: good -> below (declined), c: below -> good (improved)
+    frame = _hand_pairs({(good, good): a, (good, below): b, (below, good): c, (below, below): d})
+    n = a + b + c + d
+    table = tr.transition_table(frame)
+    assert table.grades == (good, below) and table.counts.to_numpy().tolist() == [[a, b], [c, d]]
+    summary = tr.transition_summary(frame, n_boot=200, seed=0)
+    mcnemar = (b - c) ** 2 / (b + c)
+    assert summary.stuart_maxwell.statistic == pytest.approx(mcnemar, rel=1e-12) and summary.stuart_maxwell.df == 1
+    assert summary.bowker.statistic == pytest.approx(mcnemar, rel=1e-12)
+    assert summary.stuart_maxwell.p_value == pytest.approx(stats.chi2.sf(mcnemar, 1), rel=1e-9)
+    assert summary.share_improved.estimate == pytest.approx(c / n)
+    assert summary.share_declined.estimate == pytest.approx(b / n)
+    assert summary.share_same.estimate == pytest.approx((a + d) / n)
+    assert summary.net_decline.estimate == pytest.approx((b - c) / n)
+    assert summary.quasi_symmetry_lr.df == 0 and np.isnan(summary.quasi_symmetry_lr.p_value)
+    assert summary.collapsed == ()
+    phi = (a * d - b * c) / np.sqrt((a + b) * (c + d) * (a + c) * (b + d))
+    assert summary.tau_b.estimate == pytest.approx(phi)
+
+
+def test_real_binary_pairs_read_grades_as_good_or_better_or_below_good(data: Data) -> None:
+    ordinal = tr.pairs(data, SIF_TO_ILACS)
+    binary = tr.pairs(data, SIF_TO_ILACS, binary=True)
+    assert "binary" not in ordinal.attrs["parameters"] and binary.attrs["parameters"]["binary"] is True
+    for end in ("earlier", "later"):
+        good = ordinal[f"{end}_grade"].isin([vocab.OUTSTANDING, vocab.GOOD])
+        assert (binary[f"{end}_grade"] == np.where(good, tr.GOOD_OR_BETTER, tr.BELOW_GOOD)).all()
+        assert (binary[f"{end}_original_grade"] == ordinal[f"{end}_grade"]).all()
+        assert (binary[f"{end}_rank"] == ordinal[f"{end}_rank"]).all()
+        assert set(binary[f"{end}_level"]) <= {1, 2}
+    apart = tr.pairs(data, PRIMARY, adequate_as_ri=False, binary=True)
+    assert (apart.loc[apart["earlier_original_grade"] == ADEQUATE, "earlier_grade"] == tr.BELOW_GOOD).all()
+    summary = tr.transition_summary(binary, n_boot=50, seed=0)
+    assert summary.grades == tr.BINARY_ORDER and summary.n == len(ordinal)
+    t = summary.table.to_numpy()
+    assert summary.stuart_maxwell.statistic == pytest.approx((t[0, 1] - t[1, 0]) ** 2 / (t[0, 1] + t[1, 0]))
+    assert '"binary":true' in summary.to_tidy()["parameters"].iloc[0]

@@ -1,21 +1,30 @@
 """Cohorts of a framework's cycle: the grade mix of the authorities inspected (or published) in each
-half-year, an ordinal logit of the grade on the cohort with controls, and a balance check of whether
+half-year (or, with cohort="year", each calendar year), an ordinal logit of the grade on the cohort with controls, and a balance check of whether
 early and late cohorts already differed before they were inspected.
 
 Inputs: an inspection frame (analysis.models.frame.inspection_frame; `cohort` is the year and
-half-year of `date` on the frame's date basis). Assumed and chosen:
+half-year of `date` on the frame's date basis, `cohort_year` its calendar year). Every function
+that uses cohorts takes `cohort="half-year"` (the default: the frame's `cohort`) or `"year"` (its
+`cohort_year`, derived from `date` for a frame without that column); the choice is recorded in the
+results' parameters as `cohort_length` only when it is "year", so default outputs are unchanged.
+Assumed and chosen:
 
 - The ordinal model is statsmodels OrderedModel (distr="logit") of the grade score (odds ratios are
   of a better grade) on cohort indicators against the first cohort, plus `controls` (by default the
   H01 controls, frame.CONTROLS), errors clustered by authority. A cohort with fewer than
   `min_cohort_size` rows is pooled with the cohort before it (the first with the one after), and
   the pooling is reported; the joint Wald test of the cohort terms asks whether the cohorts differ.
+  As in analysis.models.learning, the model is fitted only with at least
+  frame.MIN_ROWS_PER_PARAMETER (3) complete rows per estimated parameter (design columns plus 3
+  cut-points) and more than one grade; otherwise every estimate is NaN and `note` says why.
 - The balance check splits the frame at the median `date`: early = on or before it, late = after.
   Numeric covariates (prior-framework grade rank, IMD decile and average rank, looked-after rate)
   get a Welch t-test of the difference in means and the standardised difference (difference over
   the pooled standard deviation); categorical ones (region, LA type) a chi-square test of
   independence. A row missing the covariate is left out of that covariate's test only and counted.
-  These covariates are measured before, or independently of, the inspection's grade.
+  These covariates are measured before, or independently of, the inspection's grade. The split is
+  by date, not by cohort label, so the `cohort` keyword does not change it (it is accepted so that
+  the three functions take the same options).
 """
 
 from __future__ import annotations
@@ -32,7 +41,9 @@ from scipy import stats
 from analysis import snapshots
 from analysis.models.frame import (
     CONTROLS,
+    MIN_ROWS_PER_PARAMETER,
     coefficient,
+    cohort_column,
     complete_cases,
     control_columns,
     design_matrix,
@@ -67,9 +78,28 @@ class GradeMixByCohort:
         ]
 
 
-def grade_mix_by_cohort(frame: pd.DataFrame) -> GradeMixByCohort:
-    """Grade mix of each cohort (snapshots.grade_mix_by on `cohort`)."""
+def _cohort_parameters(cohort: str) -> dict[str, str]:
+    """The parameters a cohort choice adds: none for the default half-years (so outputs are unchanged)."""
+    return {} if cohort == "half-year" else {"cohort_length": cohort}
+
+
+def with_cohort(frame: pd.DataFrame, cohort: str = "half-year") -> pd.DataFrame:
+    """The frame with its `cohort` column holding the chosen cohort labels: the frame itself for
+    "half-year"; for "year", `cohort` replaced by `cohort_year` (computed from `date` when absent)."""
+    column = cohort_column(cohort)
+    if column == "cohort":
+        return frame
+    labels = frame[column] if column in frame else frame["date"].dt.year.astype("Int64").astype(str)
+    labels = labels.where(frame["date"].notna()) if "date" in frame else labels
+    out = frame.assign(cohort=labels.to_numpy())
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def grade_mix_by_cohort(frame: pd.DataFrame, cohort: str = "half-year") -> GradeMixByCohort:
+    """Grade mix of each cohort (snapshots.grade_mix_by on `cohort`; cohort="year": calendar years)."""
     options = frame_options(frame)
+    frame = with_cohort(frame, cohort)
     dated = frame[frame["cohort"].notna()]
     table = snapshots.grade_mix_by(dated, "cohort", adequate_as_ri=options.get("adequate_as_ri", True))
     return GradeMixByCohort(
@@ -77,7 +107,7 @@ def grade_mix_by_cohort(frame: pd.DataFrame) -> GradeMixByCohort:
         table=table,
         n=len(dated),
         n_undated=len(frame) - len(dated),
-        parameters=options,
+        parameters={**options, **_cohort_parameters(cohort)},
     )
 
 
@@ -118,6 +148,7 @@ class CohortModel:
     dropped_by: dict[str, int]  # rows missing each column
     converged: bool  # the optimiser's report
     parameters: dict[str, Any] = field(default_factory=dict)  # frame options and model choices
+    note: str = ""  # why no estimate, when there is none (too few rows: see the module docstring)
 
     def rows(self) -> list[dict[str, Any]]:
         found = [
@@ -139,32 +170,56 @@ class CohortModel:
                 self.wald_chi2,
                 p_value=self.wald_p,
                 n=self.n,
-                parameters={**self.parameters, "df": self.wald_df},
+                parameters={**self.parameters, "df": self.wald_df, **({"note": self.note} if self.note else {})},
             )
         )
         return found
 
 
-def cohort_model(frame: pd.DataFrame, controls: Sequence[str] = CONTROLS, min_cohort_size: int = 5) -> CohortModel:
-    """Ordinal logit of the grade on cohort (see the module docstring)."""
+#: Cut-points counted as parameters of the ordinal model in the minimum-rows rule (as learning does).
+ORDINAL_THRESHOLDS = 3
+
+
+def cohort_model(
+    frame: pd.DataFrame, controls: Sequence[str] = CONTROLS, min_cohort_size: int = 5, cohort: str = "half-year"
+) -> CohortModel:
+    """Ordinal logit of the grade on cohort (see the module docstring); cohort="year" for calendar years.
+    With fewer than MIN_ROWS_PER_PARAMETER complete rows per parameter (or one grade only) nothing is
+    fitted: NaN estimates and a `note`."""
+    options = frame_options(frame)
+    frame = with_cohort(frame, cohort)
     numeric, categorical = control_columns(controls)
     rows, n_dropped, missing = complete_cases(frame, ["grade_rank", "la_code", "cohort", *numeric, *categorical])
     labels, mapping = pool_cohorts(rows["cohort"].astype(str), min_cohort_size)
     rows = rows.assign(cohort_pooled=labels.to_numpy())
-    reference = sorted(labels.unique())[0]
-    exog = design_matrix(rows, numeric, ["cohort_pooled", *categorical], references={"cohort_pooled": reference})
+    reference = sorted(labels.unique())[0] if len(rows) else ""
+    if len(rows):
+        exog = design_matrix(rows, numeric, ["cohort_pooled", *categorical], references={"cohort_pooled": reference})
+    else:
+        exog = pd.DataFrame(index=rows.index)
     # cohort terms first, as the reader expects
     cohort_terms = [c for c in exog.columns if c.startswith("cohort_pooled[")]
     exog = exog[cohort_terms + [c for c in exog.columns if c not in cohort_terms]]
-    fit = fit_ordinal(rows["grade_rank"], exog, rows["la_code"])
+    n_parameters = exog.shape[1] + ORDINAL_THRESHOLDS
+    enough = len(rows) >= MIN_ROWS_PER_PARAMETER * n_parameters and rows["grade_rank"].nunique() >= 2
+    fit = fit_ordinal(rows["grade_rank"], exog, rows["la_code"]) if enough else None
     sizes = rows["cohort_pooled"].value_counts()
     records = []
     for term in cohort_terms:
-        cohort = term[len("cohort_pooled[") : -1]
-        fields = coefficient(fit.params, fit.cov, term).odds_ratio_fields()
-        records.append({"cohort": cohort, **fields, "n": int(sizes.get(cohort, 0))})
-    chi2, df, p = wald_test(fit.params, fit.cov, cohort_terms)
-    options = frame_options(frame)
+        label = term[len("cohort_pooled[") : -1]
+        fields = (
+            coefficient(fit.params, fit.cov, term).odds_ratio_fields()
+            if fit is not None
+            else dict.fromkeys(("odds_ratio", "ci_low", "ci_high", "p_value"), math.nan)
+        )
+        records.append({"cohort": label, **fields, "n": int(sizes.get(label, 0))})
+    chi2, df, p = wald_test(fit.params, fit.cov, cohort_terms) if fit is not None else (math.nan, 0, math.nan)
+    note = (
+        ""
+        if fit is not None
+        else f"not fitted: {len(rows)} complete rows for {n_parameters} parameters "
+        f"(at least {MIN_ROWS_PER_PARAMETER} per parameter and two grades needed)"
+    )
     return CohortModel(
         framework=options.get("framework", ""),
         reference_cohort=reference,
@@ -174,17 +229,19 @@ def cohort_model(frame: pd.DataFrame, controls: Sequence[str] = CONTROLS, min_co
         wald_p=p,
         controls=tuple(controls),
         pooled={k: v for k, v in mapping.items() if k != v},
-        n=fit.n,
+        n=fit.n if fit is not None else len(rows),
         n_dropped=n_dropped,
         dropped_by={k: v for k, v in missing.items() if v},
-        converged=fit.converged,
+        converged=fit.converged if fit is not None else False,
         parameters={
             **options,
             "controls": list(controls),
             "min_cohort_size": min_cohort_size,
             "reference_cohort": reference,
             "cluster": "la_code",
+            **_cohort_parameters(cohort),
         },
+        note=note,
     )
 
 
@@ -230,8 +287,12 @@ class BalanceCheck:
         ]
 
 
-def balance_check(frame: pd.DataFrame, covariates: dict[str, str] | Sequence[str] | None = None) -> BalanceCheck:
-    """Early vs late cohorts (split at the median date) on each covariate (see the module docstring)."""
+def balance_check(
+    frame: pd.DataFrame, covariates: dict[str, str] | Sequence[str] | None = None, cohort: str = "half-year"
+) -> BalanceCheck:
+    """Early vs late cohorts (split at the median date) on each covariate (see the module docstring).
+    `cohort` is checked and recorded (as `cohort_length` when "year") but does not move the split."""
+    cohort_column(cohort)
     if covariates is None:
         covariates = BALANCE_COVARIATES
     elif not isinstance(covariates, dict):
@@ -293,5 +354,5 @@ def balance_check(frame: pd.DataFrame, covariates: dict[str, str] | Sequence[str
         split_date=pd.Timestamp(split),
         table=pd.DataFrame(records)[columns],
         n_undated=len(frame) - len(dated),
-        parameters=options,
+        parameters={**options, **_cohort_parameters(cohort)},
     )

@@ -17,7 +17,9 @@ Where each value comes from (all from data/processed, through `analysis.data.loa
   and secondary rows alike, with snapshots' estimated publication date where none is printed)
   published strictly before this row's `date`. It counts every report of the framework, whatever
   the frame's own selection, because the question is what had been published by then.
-- `cohort`: year and half-year of `date` ("2015H2"); `year`: calendar year of `date`.
+- `cohort`: year and half-year of `date` ("2015H2"); `year`: calendar year of `date`;
+  `cohort_year`: the calendar year of `date` as a cohort label ("2015"), for yearly cohorts
+  (`COHORT_COLUMNS`: cohort="half-year" reads `cohort`, cohort="year" reads `cohort_year`).
 - `prior_grade`, `prior_grade_rank`, `prior_grade_score`: the authority's last grade in the previous
   framework, in the order of time on site. For a SIF row, the headline grade of its last pre-SIF
   inspection that judged overall effectiveness or safeguarding (snapshots' headline preference:
@@ -39,6 +41,9 @@ Where each value comes from (all from data/processed, through `analysis.data.loa
   inspection began (`looked_after_rate_year`). The DfE series in data/processed starts in 2021, so
   ILACS inspections begun before 2022 have no value: it stays missing and is counted.
 - `region`, `la_type`: local_authorities.csv.
+- `lead_inspector` (only when inspections.csv has the column; `OPTIONAL_FRAME_COLUMNS`): the lead
+  inspector the report names (inspections.csv `lead_inspector`, matched by inspection_id), as
+  printed; an empty or blank name is missing. Many earlier and secondary rows name nobody.
 
 Missing covariates stay missing: `covariate_coverage` counts them, and every model reports how many
 rows it dropped (`complete_cases`). Each frame carries its options in `frame.attrs["options"]`.
@@ -104,7 +109,14 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "looked_after_rate_year",
     "region",
     "la_type",
+    "cohort_year",
 )
+#: Columns an inspection frame carries after FRAME_COLUMNS only when the data have them.
+OPTIONAL_FRAME_COLUMNS: tuple[str, ...] = ("lead_inspector",)
+#: Cohort choice (the models' `cohort` keyword) -> the frame column holding the cohort label.
+COHORT_COLUMNS: dict[str, str] = {"half-year": "cohort", "year": "cohort_year"}
+#: Fewest complete rows per estimated parameter before a model is fitted at all (learning, cohorts).
+MIN_ROWS_PER_PARAMETER = 3
 #: The covariates whose coverage is counted (model controls and the two clocks).
 COVARIATES: tuple[str, ...] = (
     "date",
@@ -152,6 +164,26 @@ def _cohort(dates: pd.Series) -> pd.Series:
     half = np.where(dates.dt.month <= 6, "H1", "H2")
     label = dates.dt.year.astype("Int64").astype(str) + pd.Series(half, index=dates.index)
     return label.where(dates.notna())
+
+
+def _cohort_year(dates: pd.Series) -> pd.Series:
+    """The calendar year of each date as a cohort label ("2015"), missing where the date is."""
+    return dates.dt.year.astype("Int64").astype(str).where(dates.notna())
+
+
+def cohort_column(cohort: str) -> str:
+    """The frame column of a cohort choice: "half-year" -> `cohort`, "year" -> `cohort_year`."""
+    if cohort not in COHORT_COLUMNS:
+        raise ValueError(f"cohort must be one of {tuple(COHORT_COLUMNS)}, not {cohort!r}")
+    return COHORT_COLUMNS[cohort]
+
+
+def _lead_inspectors(inspections: pd.DataFrame, inspection_ids: pd.Series) -> pd.Series:
+    """inspections.csv's `lead_inspector` of each inspection id (blank or empty names missing)."""
+    names = inspections.drop_duplicates("inspection_id").set_index("inspection_id")["lead_inspector"]
+    names = names.astype("string").str.strip()
+    names = names.mask(names == "")
+    return inspection_ids.map(names).astype("string")
 
 
 def _prior_grades(data: Data, framework: str, include_secondary: bool, adequate_as_ri: bool) -> pd.DataFrame:
@@ -226,7 +258,8 @@ def inspection_frame(
     first_only: bool = True,
 ) -> pd.DataFrame:
     """One row per inspection of `framework` ("SIF" or "ILACS") graded in `area`, with the outcome and
-    the covariates (columns FRAME_COLUMNS; each described in the module docstring).
+    the covariates (columns FRAME_COLUMNS, then `lead_inspector` when the inspections carry it; each
+    described in the module docstring).
 
     first_only=True keeps each authority's first inspection of the framework (in the order of time on
     site); False keeps every one (SIF re-inspections, second ILACS inspections). Missing covariates
@@ -257,6 +290,7 @@ def inspection_frame(
     rows["reports_published_before"] = _reports_before(data, framework, rows["date"])
     rows["cohort"] = _cohort(rows["date"])
     rows["year"] = rows["date"].dt.year.astype("Int64")
+    rows["cohort_year"] = _cohort_year(rows["date"])
     rows = rows.merge(_prior_grades(data, framework, include_secondary, adequate_as_ri), on="la_code", how="left")
     rows["prior_framework"] = PRIOR_FRAMEWORK[framework]
     imd = data.la_context[data.la_context["measure"] == "imd_avg_rank"].groupby("la_code")["value"].mean()
@@ -266,7 +300,11 @@ def inspection_frame(
     authority = data.local_authorities.set_index("la_code")
     for column in ("region", "la_type"):
         rows[column] = rows["la_code"].map(authority[column]) if column in authority else pd.NA
-    frame = rows[list(FRAME_COLUMNS)].reset_index(drop=True)
+    optional = []
+    if "lead_inspector" in data.inspections:
+        rows["lead_inspector"] = _lead_inspectors(data.inspections, rows["inspection_id"]).to_numpy()
+        optional.append("lead_inspector")
+    frame = rows[list(FRAME_COLUMNS) + optional].reset_index(drop=True)
     frame["grade_rank"] = frame["grade_rank"].astype(int)
     frame.attrs["options"] = {
         "framework": framework,
@@ -662,6 +700,7 @@ def simulate_inspection_frame(
     )
     frame["cohort"] = _cohort(frame["date"])
     frame["year"] = frame["date"].dt.year.astype("Int64")
+    frame["cohort_year"] = _cohort_year(frame["date"])
     frame = frame[list(FRAME_COLUMNS)]
     frame.attrs["options"] = {"framework": framework, "simulated": True, "seed": seed}
     return frame

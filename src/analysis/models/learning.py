@@ -42,6 +42,7 @@ from scipy import stats
 from analysis.data import Data
 from analysis.models.frame import (
     CONTROLS,
+    MIN_ROWS_PER_PARAMETER,
     Z95,
     Fit,
     coefficient,
@@ -75,8 +76,6 @@ CONTROL_SETS: dict[str, tuple[str, ...]] = {
     "controlled": CONTROLS,
     "controlled_without_looked_after_rate": tuple(c for c in CONTROLS if c != "looked_after_rate"),
 }
-#: Fewest complete rows per estimated parameter before a model is fitted at all.
-MIN_ROWS_PER_PARAMETER = 3
 H01_STATISTIC = (
     "odds ratio per year since the SIF began, ordinal logit of the first SIF overall grade, with controls "
     "(prior grade, IMD decile, looked-after rate, region, LA type)"

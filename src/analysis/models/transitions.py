@@ -22,7 +22,13 @@ Pairs (`pairs`, `comparisons`). For every authority, one (earlier, later) pair p
 - first SIF -> SIF re-inspection (overall);
 - last SIF (a SIF or a SIF re-inspection) -> first ILACS, overall and each area both frameworks
   judge (vocab.AREA_CROSSWALK);
-- first ILACS -> second ILACS and second -> third ILACS (overall; standard and short alike).
+- first ILACS -> second ILACS and second -> third ILACS (overall; standard and short alike);
+- each earlier framework -> latest SIF (the robustness check "latest_sif" of verdict_rule.yaml),
+  listed after all the others: the same earlier end (the last inspection of the earlier type before
+  the authority's FIRST SIF) against the authority's latest SIF, the last of its inspections of type
+  "SIF" or "SIF re-inspection" in the authority's order (time on site, else publication, then id),
+  same areas as the first-SIF comparisons. An authority with a single SIF and no re-inspection has
+  the same pair in both.
 
 The ends are chosen among inspections, and the pair is kept when both ends carry a grade in their
 area ("Not judged" is no grade). An inspection with neither a start nor a publication date cannot be
@@ -35,6 +41,14 @@ Grades and ranks. Ranks are vocab.GRADE_RANK (1 Outstanding .. 4 Inadequate, low
 adequate_as_ri=True "Adequate" is read as RI (4 levels); with False it is its own level between Good
 and RI (vocab.GRADE_ORDER_WITH_ADEQUATE, 5 levels), and "improved", "declined", the square tables,
 tau-b and kappa use that 5-level order (so Adequate -> RI is a decline).
+
+Binary grades (`pairs(..., binary=True)`, the robustness check "binary"). Each grade is read as one of
+two levels, "Good or better" (Outstanding, Good) or "Below good" (Adequate, Requires improvement,
+Inadequate), before the square table is made: `_grade` holds the level, `_rank` and the added
+`_original_grade` the grade as judged. On the 2x2 table Stuart-Maxwell and Bowker are both McNemar's
+test, (b - c)^2 / (b + c) on 1 df (b, c the off-diagonal counts); tau-b is the phi coefficient;
+quasi-symmetry is saturated there (df 0), so its p-value is NaN by construction, and MH|QS equals
+the symmetry G2 on 1 df. No grade is merged (two grades are the floor of `collapse_sparse`).
 
 Transition statistics (`transition_summary`), on the square table earlier x later over the grade
 order used: shares improved / same / declined and their difference; Stuart-Maxwell (marginal
@@ -168,6 +182,18 @@ SIF_ILACS_AREAS: tuple[str, ...] = tuple(a for a in vocab.AREA_CROSSWALK[SIF] if
 #: The pair model's headline grade: overall where present, else safeguarding, else help and protection.
 PENALTY_HEADLINE_AREAS: tuple[str, ...] = ("overall", "safeguarding", "help_protection")
 ORDINALS = ("first", "second", "third", "fourth")
+LATEST_SIF = "latest SIF"
+#: The two levels of `pairs(..., binary=True)`, best first, and the grades each covers.
+GOOD_OR_BETTER = "Good or better"
+BELOW_GOOD = "Below good"
+BINARY_ORDER: tuple[str, ...] = (GOOD_OR_BETTER, BELOW_GOOD)
+BINARY_LEVELS: dict[str, str] = {
+    vocab.OUTSTANDING: GOOD_OR_BETTER,
+    vocab.GOOD: GOOD_OR_BETTER,
+    ADEQUATE: BELOW_GOOD,
+    vocab.REQUIRES_IMPROVEMENT: BELOW_GOOD,
+    vocab.INADEQUATE: BELOW_GOOD,
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +208,11 @@ class Comparison:
     # None: the earlier is the last of its group before the first of the later group, the later is
     # that first one. n: the n-th and (n+1)-th inspections of one group (earlier and later group equal).
     position: int | None = None
+    # "first": the later end is the first of later_group; "latest": the last of later_group (and the
+    # earlier end the last of its group before the first of `anchor_group`).
+    later_end: str = "first"
+    # The group whose first inspection the earlier end must precede (None: later_group itself).
+    anchor_group: str | None = None
 
 
 def _build_comparisons() -> dict[str, Comparison]:
@@ -216,6 +247,21 @@ def _build_comparisons() -> dict[str, Comparison]:
         )
         for n in (1, 2)
     ]
+    # Robustness: the earlier frameworks against the latest SIF (after every comparison above, so
+    # their order does not move). The earlier end is still the last one before the first SIF.
+    earlier_to_first = [c for c in found if c.later_group == FIRST_SIF and c.earlier_group in EARLIER_FRAMEWORKS]
+    found += [
+        Comparison(
+            c.name.replace(FIRST_SIF, LATEST_SIF),
+            c.earlier_group,
+            c.earlier_area,
+            ANY_SIF,
+            c.later_area,
+            later_end="latest",
+            anchor_group=FIRST_SIF,
+        )
+        for c in earlier_to_first
+    ]
     return {c.name: c for c in found}
 
 
@@ -234,8 +280,11 @@ def grade_order(adequate_as_ri: bool = True) -> list[str]:
 
 
 def _grade_order_of(frame: pd.DataFrame) -> list[str]:
-    """The order a pairs frame needs: with Adequate apart if any grade in it is Adequate."""
+    """The order a pairs frame needs: the two binary levels for a binary frame (its parameters say
+    binary, or its grades are the binary levels), else with Adequate apart if any grade is Adequate."""
     grades = pd.concat([frame["earlier_grade"], frame["later_grade"]])
+    if frame.attrs.get("parameters", {}).get("binary") or grades.isin(BINARY_ORDER).any():
+        return list(BINARY_ORDER)
     return grade_order(adequate_as_ri=not (grades == ADEQUATE).any())
 
 
@@ -285,6 +334,7 @@ def pairs(
     include_secondary: bool = True,
     date_basis: str = "published",
     inspection_types: Mapping[str, Sequence[str]] | None = None,
+    binary: bool = False,
 ) -> pd.DataFrame:
     """One row per authority with both inspections of `comparison` graded (see the module docstring).
 
@@ -293,6 +343,10 @@ def pairs(
     table: 5 grades when Adequate is kept apart and present, else 4); and
     years_apart (later date - earlier date, in years of 365.25 days). `inspection_types` overrides
     groups of INSPECTION_TYPES (e.g. {"SLAC": ["SLAC"]}). The options are kept in `.attrs["parameters"]`.
+
+    binary=True reads each grade as "Good or better" or "Below good" (BINARY_LEVELS): `_grade` and
+    `_level` (1, 2) are of that 2-level order, `_rank` stays the rank of the grade as judged, which
+    the added `_original_grade` columns give; `binary` is then recorded in the parameters.
     """
     if comparison not in COMPARISONS:
         raise ValueError(f"unknown comparison {comparison!r}: one of {comparisons()}")
@@ -303,7 +357,16 @@ def pairs(
     keep = ["la_code", "la_name", "inspection_id", "inspection_type", "sequence"]
     earlier_pool = ordered[ordered["inspection_type"].isin(groups[spec.earlier_group])][keep]
     later_pool = ordered[ordered["inspection_type"].isin(groups[spec.later_group])][keep]
-    if spec.position is None:
+    if spec.position is None and spec.later_end == "latest":
+        anchor_pool = ordered[ordered["inspection_type"].isin(groups[spec.anchor_group or spec.later_group])]
+        anchor = anchor_pool.groupby("la_code")["sequence"].min().rename("sequence_anchor").reset_index()
+        later = later_pool.groupby("la_code").tail(1)
+        earlier = earlier_pool.merge(anchor, on="la_code")
+        earlier = earlier[earlier["sequence"] < earlier["sequence_anchor"]].drop(columns="sequence_anchor")
+        earlier = earlier.sort_values(["la_code", "sequence"]).groupby("la_code").tail(1)
+        joined = earlier.merge(later, on="la_code", suffixes=("_e", "_l"))
+        joined = joined[joined["sequence_e"] < joined["sequence_l"]]
+    elif spec.position is None:
         later = later_pool.groupby("la_code").head(1)
         joined = earlier_pool.merge(later, on="la_code", suffixes=("_e", "_l"))
         joined = joined[joined["sequence_e"] < joined["sequence_l"]]
@@ -327,15 +390,20 @@ def pairs(
         joined = joined[~secondary]
     # The order of the square tables: Adequate apart only when kept apart and present.
     order = grade_order(adequate_as_ri or not (joined[["earlier_grade", "later_grade"]] == ADEQUATE).any().any())
+    if binary:
+        order = list(BINARY_ORDER)
     level = {grade: i + 1 for i, grade in enumerate(order)}
     out = pd.DataFrame({"comparison": comparison, "la_code": joined["la_code"], "la_name": joined["la_name"]})
     for end in ("earlier", "later"):
+        grade = joined[f"{end}_grade"].map(BINARY_LEVELS) if binary else joined[f"{end}_grade"]
         out[f"{end}_id"] = joined[f"{end}_id"]
         out[f"{end}_type"] = joined[f"{end}_type"]
         out[f"{end}_date"] = joined[f"{end}_date"]
-        out[f"{end}_grade"] = joined[f"{end}_grade"]
+        out[f"{end}_grade"] = grade
         out[f"{end}_rank"] = joined[f"{end}_grade"].map(GRADE_RANK).astype("Int64")
-        out[f"{end}_level"] = joined[f"{end}_grade"].map(level).astype("Int64")
+        out[f"{end}_level"] = grade.map(level).astype("Int64")
+        if binary:
+            out[f"{end}_original_grade"] = joined[f"{end}_grade"]
     out["years_apart"] = (out["later_date"] - out["earlier_date"]).dt.days / 365.25
     out = out.sort_values("la_code").reset_index(drop=True)
     out.attrs["parameters"] = {
@@ -343,6 +411,8 @@ def pairs(
         "include_secondary": bool(include_secondary),
         "date_basis": date_basis,
     }
+    if binary:
+        out.attrs["parameters"]["binary"] = True
     return out
 
 
