@@ -72,9 +72,8 @@ names = [name for name in transitions.comparisons() if chosen(name)]
 if not names:
     raise ValueError(f"no comparison matches pair={pair!r} and area={area!r}; the comparisons: {transitions.comparisons()}")
 pair_options = {**options, "binary": binary}  # the penalty below is always on the grades (it has no binary form)
-summaries = {
-    name: transitions.transition_summary(transitions.pairs(data, name, **pair_options), n_boot, seed) for name in names
-}
+pair_frames = {name: transitions.pairs(data, name, **pair_options) for name in names}
+summaries = {name: transitions.transition_summary(pair_frames[name], n_boot, seed) for name in names}
 
 # %% [markdown]
 # ## The comparisons at a glance
@@ -146,20 +145,14 @@ columns = 2
 rows_needed = -(-len(shown) // columns)
 fig, axes = plt.subplots(rows_needed, columns, figsize=(11, 4.2 * rows_needed), squeeze=False)
 for ax, s in zip(axes.flat, shown):
-    table = transitions.transition_table(transitions.pairs(data, s.comparison, **pair_options))
+    table = transitions.transition_table(pair_frames[s.comparison])
     short = [g.replace("Requires improvement to be good", "RI") for g in table.grades]
-    sns.heatmap(
-        table.row_shares.fillna(0),
-        annot=table.counts,
-        fmt="d",
-        cmap="Blues",
-        vmin=0,
-        vmax=1,
-        cbar=False,
-        xticklabels=short,
-        yticklabels=short,
-        ax=ax,
-    )
+    shares = table.row_shares.fillna(0)
+    sns.heatmap(shares, cmap="Blues", vmin=0, vmax=1, cbar=False, xticklabels=short, yticklabels=short, ax=ax)
+    # The counts written in by hand: seaborn's own annotation redraws the whole figure once per panel.
+    for (i, j), count in pd.DataFrame(table.counts.to_numpy()).stack().items():
+        colour = "white" if shares.iloc[i, j] > 0.5 else "black"
+        ax.text(j + 0.5, i + 0.5, str(count), ha="center", va="center", color=colour)
     ax.set(title=f"{s.comparison}\n(n = {s.n})", xlabel="later grade", ylabel="earlier grade")
 for ax in list(axes.flat)[len(shown) :]:
     ax.axis("off")

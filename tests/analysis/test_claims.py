@@ -503,7 +503,11 @@ def test_differences_are_explained_by_the_basis_that_reproduces_them(run) -> Non
         inadequate = evaluations[("C10", "inadequate")]
         assert "counting every inspection" in inadequate.explanation and "Birmingham" in inadequate.explanation
     assert "no other basis tried reproduces it" in evaluations[("C02", "inadequate")].explanation
-    assert "does not exist yet" in evaluations[("H01", "model")].explanation
+    # H05's notebook (20_report_language) does not exist yet; H01's (19_goalposts_verdict) does, and
+    # has run or not depending on this checkout's reports/.
+    assert "does not exist yet" in evaluations[("H05", "model")].explanation
+    h01 = evaluations[("H01", "model")]
+    assert h01.verdict in claims.HYPOTHESIS_VERDICTS or "has not been run" in h01.explanation, h01
 
 
 def test_the_registry_windows_are_read_from_the_registry(raw_registry: dict) -> None:
