@@ -26,7 +26,7 @@ all: reports
 help:
 	@echo "make reports   build everything: environment, data, executed notebooks, HTML reports (FORCE=1 reruns all)"
 	@echo "make test      lint and run the test suite on the real raw files"
-	@echo "make test-fast the tests that need no raw files, notebook or browser run"
+	@echo "make test-fast the tests that need no raw files, notebook or browser run, or model fitting"
 	@echo "make data      build only the processed dataset"
 	@echo "make lab       start JupyterLab with the project's kernel"
 	@echo "make bench     time extraction and report builds"
@@ -75,10 +75,11 @@ reports: data
 test: lint
 	$(BIN)/python -m pytest -q
 
-# The tests that need neither the raw files nor a notebook or browser run (tests/publish, all marked
-# slow, is not even imported: nbformat alone takes about 2.5 s to import).
+# The tests that need neither the raw files nor a notebook or browser run nor model fitting
+# (tests/publish and tests/models, all marked slow, are not even imported: nbformat and statsmodels
+# take seconds to import).
 test-fast: $(STAMPS)/setup
-	$(BIN)/python -m pytest -q -m "not raw and not slow" --ignore=tests/publish
+	$(BIN)/python -m pytest -q -m "not raw and not slow" --ignore=tests/publish --ignore=tests/models
 
 lint: $(STAMPS)/setup
 	$(BIN)/ruff check .

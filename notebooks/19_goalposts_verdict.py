@@ -224,6 +224,19 @@ record("verdict", {"headline": headline.verdict, "note": headline.note, "by_comp
 display(Markdown(f"**Headline verdict (rule version {headline.rule_version}): {headline.verdict}.** {headline.note}"))
 
 # %% [markdown]
+# ### What version 1 of the rule can and cannot tell apart
+#
+# The simulation tests of the models (tests/models/test_transitions.py), run after the rule was
+# committed, show a limit of this version: when every council keeps its place and only the SIF's
+# thresholds are harder, the penalty of coarse grades still rises to about the material size, so
+# version 1 reads such a pure "raised the bar" world as "inconclusive" or "moved the goalposts",
+# never as "raised the bar"; it does read reshuffled orders as "moved the goalposts". A headline of
+# "moved the goalposts" resting on the penalty alone would therefore be weak; "inconclusive" is what
+# it can fairly say when the penalty sits near 0.05. A version 2 with a reordering measure that a
+# threshold shift leaves alone is open work; by the rule's own terms it will be reported beside
+# version 1, never instead of it.
+
+# %% [markdown]
 # ## The hypotheses
 #
 # Each hypothesis by its own rule in `verdict_rule.yaml`; the verdicts are recorded with

@@ -28,8 +28,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if RAW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.raw)
-        # tests/publish executes notebooks (papermill kernels) or a browser: slow, out of `make test-fast`.
-        if "publish" in Path(str(item.fspath)).parts:
+        # tests/publish executes notebooks (papermill kernels) or a browser, tests/models fits statistical
+        # models (many over hundreds of simulated datasets): slow, out of `make test-fast`.
+        if {"publish", "models"} & set(Path(str(item.fspath)).relative_to(Path(__file__).parent).parts[:1]):
             item.add_marker(pytest.mark.slow)
     raw_tests = [item for item in items if item.get_closest_marker("raw")]
     if not raw_tests or _raw_present():

@@ -683,3 +683,35 @@ def test_real_binary_pairs_read_grades_as_good_or_better_or_below_good(data: Dat
     t = summary.table.to_numpy()
     assert summary.stuart_maxwell.statistic == pytest.approx((t[0, 1] - t[1, 0]) ** 2 / (t[0, 1] + t[1, 0]))
     assert '"binary":true' in summary.to_tidy()["parameters"].iloc[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# The decision rule end to end on simulated councils (the estimators above feed analysis.models.verdict)
+
+
+def _simulated_verdict(data: Data) -> str:
+    from analysis.models import verdict as v  # noqa: PLC0415 - the verdict module is only needed here
+
+    rule = {**v.load_rule(), "primary_comparisons": [PRIMARY]}  # the simulation has the 2012-13 framework only
+    summary = tr.transition_summary(tr.pairs(data, PRIMARY), n_boot=500, seed=1)
+    item = v.ComparisonEvidence(
+        PRIMARY, summary.n, summary.stuart_maxwell, summary.net_decline, summary.quasi_symmetry_lr
+    )
+    no_learning = v.Estimate(1.0, 0.8, 1.2, 0.9)
+    return v.decide(v.Evidence((item,), tr.pair_model(data).penalty, no_learning), rule).verdict
+
+
+def test_the_rule_reads_simulated_reshuffled_orders_as_moved_the_goalposts() -> None:
+    assert _simulated_verdict(simulate_data(22, n_las=150, change="rotated")) == "moved the goalposts"
+
+
+def test_rule_version_1_misreads_a_threshold_shift_that_keeps_the_order_a_known_limitation() -> None:
+    """The method check the rule fails: with the order kept and the SIF's thresholds harder (inside
+    the categories), version 1 does not say "raised the bar". The margins shift and quasi-symmetry
+    holds, but the penalty (ridits of coarse grades) rises to about the material size: "inconclusive"
+    (penalty 0.047, CI above 0) or "moved the goalposts" (0.053); and a shift of exactly one step
+    leaves a 2-grade table on which quasi-symmetry cannot be tested: "inconclusive". Pinned, so that a
+    rule version 2 must change it."""
+    assert _simulated_verdict(simulate_data(11, n_las=150, change="kept")) == "inconclusive"
+    assert _simulated_verdict(simulate_data(21, n_las=150, change="kept")) == "moved the goalposts"
+    assert _simulated_verdict(simulate_data(21, n_las=150, change="kept", scheme="step")) == "inconclusive"
