@@ -51,17 +51,18 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def built_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's reports, built like `make reports` but into <tmp>/reports (not the checkout's reports/).
+def built_reports(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's reports, built like `make reports` but into <tmp>/reports (not the checkout's
+    reports/): the session's one build (tests/publish/conftest.py).
 
     Before data/processed exists (outside CI) the fixture notebooks are built instead, so the
     browser checks still run.
     """
-    tmp = tmp_path_factory.mktemp("browser")
     if (DATA_PROCESSED / "judgements.csv").exists() or IN_CI:
-        result = runner.run_reports(out_dir=tmp / "reports")
+        out, result = request.getfixturevalue("project_reports")
         assert result.ok, f"report build failed: {result.failed}"
-        return tmp / "reports"
+        return out
+    tmp = tmp_path_factory.mktemp("browser")
     params = tmp / "params.yaml"
     params.write_text(yaml.safe_dump({"runs": [{"notebook": str(FIXTURES / "hello.ipynb")}]}))
     result = runner.run_reports(params, tmp / "reports", data_dir=tmp)

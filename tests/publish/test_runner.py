@@ -29,7 +29,6 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 HELLO = FIXTURES / "hello.ipynb"
 FAILS = FIXTURES / "fails.ipynb"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-HAVE_DATA = (DATA_PROCESSED / "judgements.csv").exists() and (DATA_PROCESSED / "inspections.csv").exists()
 
 
 def write_params(path: Path, runs: list[dict]) -> Path:
@@ -730,12 +729,9 @@ def test_params_file_runs_every_committed_notebook() -> None:
 
 
 @pytest.fixture(scope="module")
-def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.BuildResult]:
-    """The runner with the project's params file into an empty output folder (as on a fresh clone)."""
-    if not HAVE_DATA:
-        pytest.fail("data/processed/judgements.csv is missing: run `make data` first")
-    out = tmp_path_factory.mktemp("reports")
-    return out, runner.run_reports(out_dir=out)
+def fresh_build(project_reports: tuple[Path, runner.BuildResult]) -> tuple[Path, runner.BuildResult]:
+    """The project's reports built as on a fresh clone (once per session: tests/publish/conftest.py)."""
+    return project_reports
 
 
 def test_fresh_build_writes_index_and_every_report_then_reruns_nothing(fresh_build) -> None:
