@@ -224,14 +224,17 @@ def read_la_codes(lookup: Path | None = None) -> dict[str, str]:
         }
 
 
-def _match_one(code: str | None, start: dt.date | None, history: pd.DataFrame) -> tuple[pd.Series | None, str, str]:
-    """The ODS row for one report: (row or None, method, reason if unmatched)."""
+def _match_one(
+    code: str | None, start: dt.date | None, by_code: dict[str, pd.DataFrame]
+) -> tuple[pd.Series | None, str, str]:
+    """The ODS row for one report: (row or None, method, reason if unmatched). `by_code`: the history
+    rows of each ONS code (built once by match_reports)."""
     if not code:
         return None, "", "the report's URN has no ONS code in la_lookup.csv"
     if start is None:
         return None, "", "the report's inspection dates could not be read"
-    same_la = history[history["la_code"] == code]
-    if same_la.empty:
+    same_la = by_code.get(code)
+    if same_la is None or same_la.empty:
         return None, "", f"no ODS history row for {code}"
     exact = same_la[same_la["start_date"] == start]
     if len(exact) == 1:
@@ -272,6 +275,7 @@ def match_reports(
     """
     codes = read_la_codes() if la_codes_by_urn is None else la_codes_by_urn
     by_file = {report.file: report for report in reports}
+    by_code = {str(code): rows for code, rows in history.groupby("la_code", sort=False)}
     rows = []
     for item in sorted(parsed, key=lambda p: p.file):
         if item.report_type != ILACS:
@@ -279,7 +283,7 @@ def match_reports(
         report = by_file.get(item.file)
         urn = report.urn if report else ""
         code = codes.get(urn)
-        ods, method, reason = _match_one(code, item.start_date, history)
+        ods, method, reason = _match_one(code, item.start_date, by_code)
         row: dict[str, object] = {
             "file": item.file,
             "urn": urn,
