@@ -188,7 +188,9 @@ def read_dfe_measures(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
             rows = rows[rows[column] == wanted]
             if rows.empty:
                 raise ValueError(f"{spec.file}: no rows with {column} == {wanted!r}")
-        parsed = [parse_value(v) for v in rows[spec.column]]
+        # Each distinct cell parsed once (a column repeats its few marks and many of its values).
+        once = {text: parse_value(text) for text in set(rows[spec.column])}
+        parsed = [once[v] for v in rows[spec.column]]
         parts.append(
             pd.DataFrame(
                 {
