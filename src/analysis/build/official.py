@@ -236,13 +236,13 @@ def _match_one(
     same_la = by_code.get(code)
     if same_la is None or same_la.empty:
         return None, "", f"no ODS history row for {code}"
-    exact = same_la[same_la["start_date"] == start]
+    starts = same_la["start_date"].tolist()  # plain lists: a few rows per authority, 259 reports
+    exact = [i for i, day in enumerate(starts) if day == start]
     if len(exact) == 1:
-        return exact.iloc[0], "code and start date", ""
-    apart = same_la["start_date"].map(lambda day: abs((day - start).days))
-    near = same_la[apart <= MAX_DAYS_APART]
+        return same_la.iloc[exact[0]], "code and start date", ""
+    near = [i for i, day in enumerate(starts) if abs((day - start).days) <= MAX_DAYS_APART]
     if len(near) == 1:
-        return near.iloc[0], f"code and start date within {MAX_DAYS_APART} days", ""
+        return same_la.iloc[near[0]], f"code and start date within {MAX_DAYS_APART} days", ""
     return (
         None,
         "",

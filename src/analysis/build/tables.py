@@ -131,6 +131,9 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
     """Inspection and judgement rows for every parsed report (ILACS grades: the official file wins)."""
     by_file = matches.set_index("file") if not matches.empty else pd.DataFrame()
     history = inputs.ods_history
+    position_of_row: dict[int, int] = {}  # ODS row number -> its first position in history (built once)
+    for position, number in enumerate(history["ods_row"]):
+        position_of_row.setdefault(int(number), position)
     inspections: list[dict] = []
     judgements: list[dict] = []
     earlier_sif: dict[str, str] = {}
@@ -147,7 +150,7 @@ def _report_rows(inputs: Inputs, matches: pd.DataFrame) -> tuple[list[dict], lis
             and report.file in by_file.index
             and pd.notna(by_file.at[report.file, "ods_row"])
         ):
-            official_row = history[history["ods_row"] == int(by_file.at[report.file, "ods_row"])].iloc[0]
+            official_row = history.iloc[position_of_row[int(by_file.at[report.file, "ods_row"])]]
             inspection_type = official_row["inspection_type"]
         elif report.report_type == reports.ILACS:
             # Not in the official history: the text does not say standard or short; a short inspection
