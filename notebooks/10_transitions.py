@@ -53,6 +53,8 @@ from IPython.display import Markdown, display
 from analysis import paths
 from analysis.data import load as load_data
 from analysis.models import results, transitions
+from analysis.publish.formats import estimate_interval as interval
+from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
 
 seed_everything(seed)
@@ -84,16 +86,6 @@ summaries = {name: transitions.transition_summary(pair_frames[name], n_boot, see
 # did *not* survive the move (tested on the table after sparse grades are merged, as listed).
 
 # %%
-def interval(estimate, digits: int = 2) -> str:
-    if pd.isna(estimate.estimate):
-        return "-"
-    return f"{estimate.estimate:.{digits}f} ({estimate.ci_low:.{digits}f} to {estimate.ci_high:.{digits}f})"
-
-
-def p(value: float) -> str:
-    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
-
-
 overview = pd.DataFrame(
     [
         {

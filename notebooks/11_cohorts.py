@@ -60,6 +60,8 @@ from analysis.data import load as load_data
 from analysis.models import cohorts, learning, results
 from analysis.models.frame import CONTROLS, covariate_coverage, inspection_frame
 from analysis.publish.figures import GRADE_COLOURS
+from analysis.publish.formats import interval, p_text
+from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
 from analysis.vocab import GRADE_ORDER
 
@@ -151,21 +153,6 @@ display(mix.table.pivot(index="cohort", columns="grade", values="share").reindex
 # equal prior grade, deprivation, looked-after rate, region and LA type.
 
 # %%
-def interval(estimate: float, low: float, high: float, digits: int = 2) -> str:
-    if pd.isna(estimate):
-        return "-"
-    return f"{estimate:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
-
-
-def p(value: float) -> str:
-    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
-
-
-def p_text(value: float) -> str:
-    """'p = 0.015' or 'p < 0.001', for sentences."""
-    return "p " + ("< 0.001" if value < 0.001 else f"= {value:.3f}") if pd.notna(value) else "no p-value"
-
-
 fits = {"H01 controls": model, "without the looked-after rate": model_without_lar}
 odds = pd.concat(
     {

@@ -60,6 +60,8 @@ from analysis.data import load as load_data
 from analysis.models import learning, results
 from analysis.models.frame import covariate_coverage, inspection_frame
 from analysis.publish.figures import GRADE_COLOURS
+from analysis.publish.formats import interval
+from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
 from analysis.vocab import ILACS, SIF
 
@@ -89,16 +91,6 @@ source = (
     f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
     f"context statistics (la_context); data/processed (checksum {data_checksum(paths.DATA_PROCESSED)[:12]})"
 )
-
-
-def interval(estimate: float, low: float, high: float, digits: int = 2) -> str:
-    if pd.isna(estimate):
-        return "-"
-    return f"{estimate:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
-
-
-def p(value: float) -> str:
-    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
 
 
 # %% [markdown]

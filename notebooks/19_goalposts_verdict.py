@@ -63,6 +63,8 @@ from IPython.display import Markdown, display
 from analysis import claims, paths
 from analysis.models import results
 from analysis.models import verdict as rule_of
+from analysis.publish.formats import estimate_interval
+from analysis.publish.formats import p_value as p
 from analysis.publish.records import (
     data_checksum,
     package_versions,
@@ -131,16 +133,6 @@ evidence = evidence_from(TRANSITIONS, h01)
 headline = rule_of.decide(evidence, rule)
 
 
-def show(value: rule_of.Estimate, digits: int = 3) -> str:
-    if not value.known:
-        return "-"
-    return f"{value.estimate:.{digits}f} ({value.ci_low:.{digits}f} to {value.ci_high:.{digits}f})"
-
-
-def p(value: float) -> str:
-    return "-" if math.isnan(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
-
-
 rows = []
 for item, decided in zip(evidence.comparisons, headline.by_comparison):
     rows += [
@@ -148,7 +140,7 @@ for item, decided in zip(evidence.comparisons, headline.by_comparison):
             "prediction": "margins shift down (raised the bar)",
             "comparison": item.comparison,
             "n": item.n,
-            "estimate (95% CI)": f"net decline {show(item.net_decline)}",
+            "estimate (95% CI)": f"net decline {estimate_interval(item.net_decline, 3)}",
             "p": p(item.stuart_maxwell.p_value),
             "points to": "raised the bar" if decided.conditions["margins_shift_down"] else "neither",
         },
@@ -169,7 +161,7 @@ rows += [
         "prediction": "no extra reordering across frameworks at equal time apart (penalty)",
         "comparison": "every consecutive pair",
         "n": read_records(TRANSITIONS)[PENALTY_RECORDS[penalty_basis]]["n_pairs"],
-        "estimate (95% CI)": f"penalty {show(evidence.penalty)}",
+        "estimate (95% CI)": f"penalty {estimate_interval(evidence.penalty, 3)}",
         "p": p(evidence.penalty.p_value),
         "points to": "moved the goalposts"
         if condition["reordered"]
@@ -179,7 +171,7 @@ rows += [
         "prediction": "no learning slope in the SIF once controlled (H01)",
         "comparison": "first SIF, overall",
         "n": learning_records["h01"].get("n"),
-        "estimate (95% CI)": f"odds ratio per year {show(h01, 2)}",
+        "estimate (95% CI)": f"odds ratio per year {estimate_interval(h01, 2)}",
         "p": p(h01.p_value),
         "points to": "moved the goalposts" if condition["learning"] else "raised the bar (no surviving slope)",
     },
@@ -250,7 +242,7 @@ h09 = deprivation_records["h09"]
 hypotheses = {
     "H01": (
         rule_of.learning_verdict(h01, rule),
-        f"odds ratio of a better first SIF overall grade per year since the SIF began, with the controls: {show(h01, 2)}",
+        f"odds ratio of a better first SIF overall grade per year since the SIF began, with the controls: {estimate_interval(h01, 2)}",
     ),
     "H02": (
         rule_of.comparability_verdict(headline),
@@ -260,15 +252,15 @@ hypotheses = {
     ),
     "H03": (
         rule_of.prior_grade_verdict(h03),
-        f"odds ratio of a better first SIF overall grade per grade better before the SIF, with IMD decile: {show(h03, 2)}",
+        f"odds ratio of a better first SIF overall grade per grade better before the SIF, with IMD decile: {estimate_interval(h03, 2)}",
     ),
     "H04": (
         rule_of.share_verdict("H04", h04, rule),
-        f"share of SIF inspections whose overall grade differs from at least one key judgement: {show(h04, 2)}",
+        f"share of SIF inspections whose overall grade differs from at least one key judgement: {estimate_interval(h04, 2)}",
     ),
     "H08": (
         rule_of.share_verdict("H08", h08, rule),
-        f"share of SIF and ILACS inspections whose key judgements span two or more grades: {show(h08, 2)}",
+        f"share of SIF and ILACS inspections whose key judgements span two or more grades: {estimate_interval(h08, 2)}",
     ),
     "H09": (
         rule_of.region_verdict(
