@@ -2,7 +2,7 @@
 
 1. Extraction, in one run, against its floor:
    a. the text floor: pypdfium2 text of every page of every report PDF, 2 processes, nothing else;
-   b. the project's read and parse (analysis.build.pdf_text.read_reports with tables.parse_one: text,
+   b. the project's read and parse (analysis.build.pdf_text.read_reports with extract.parse_one: text,
       checksum, classification and parsing, each report parsed in the worker that read it);
    c. the whole `python -m analysis.build` (raw checks, every input, tables, validation, save) as a
       subprocess; it rewrites data/processed with identical files.
@@ -26,8 +26,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from analysis import paths
+from analysis.build.extract import parse_one
 from analysis.build.pdf_text import read_reports
-from analysis.build.tables import parse_one
 
 WORKERS = 2
 USAGE = "usage: python bench/bench.py [--repeat N] [--skip-reports] [--pypdf] [--skip-pypdf (the default)]"

@@ -76,6 +76,16 @@ def test_importing_the_analysis_half_loads_no_pdf_ods_or_schema_library() -> Non
     assert loaded == "[]"
 
 
+def test_the_report_reader_and_parsers_start_without_pandas_or_the_ods_and_schema_libraries() -> None:
+    """`python -m analysis.build` forks the readers from extract before importing the rest (extract's docstring)."""
+    code = (
+        "import sys, analysis.build.extract;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'python_calamine', 'pandera'}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_the_makefile_data_rule_names_the_build_and_every_shared_module_it_imports() -> None:
     graph = import_graph()
     build = {m for m in graph if m.startswith("analysis.build")}

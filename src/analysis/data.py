@@ -19,7 +19,16 @@ from typing import Any
 import pandas as pd
 
 from analysis.paths import DATA_PROCESSED
-from analysis.vocab import FRAMEWORKS, HEADLINE_AREAS, NOT_JUDGED, SECONDARY
+from analysis.vocab import (
+    ADEQUATE,
+    FRAMEWORKS,
+    GRADE_ORDER,
+    GRADE_ORDER_WITH_ADEQUATE,
+    HEADLINE_AREAS,
+    NOT_JUDGED,
+    REQUIRES_IMPROVEMENT,
+    SECONDARY,
+)
 
 DATE_COLUMNS: tuple[str, ...] = ("start_date", "end_date", "published_date")
 #: local_authorities.csv columns read as dates: the day an authority came into being / its last day.
@@ -136,3 +145,14 @@ def headline_judgements(judged: pd.DataFrame) -> pd.DataFrame:
     preference = graded["area"].map({area: i for i, area in enumerate(HEADLINE_AREAS)})
     ordered = graded.assign(_preference=preference).sort_values(["inspection_id", "_preference"])
     return ordered.drop_duplicates("inspection_id").drop(columns="_preference").reset_index(drop=True)
+
+
+def grade_category(grades: pd.Series, adequate_as_ri: bool = True) -> pd.Series:
+    """Grades as an ordered pandas Categorical, worst last.
+
+    adequate_as_ri=True folds the old "Adequate" into "Requires improvement to be good" (the
+    assumption most commentary makes); False keeps it as its own level between Good and RI.
+    """
+    if adequate_as_ri:
+        return pd.Categorical(grades.replace({ADEQUATE: REQUIRES_IMPROVEMENT}), categories=GRADE_ORDER, ordered=True)
+    return pd.Categorical(grades, categories=GRADE_ORDER_WITH_ADEQUATE, ordered=True)

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import snapshots
-from analysis.data import Data, headline_judgements, join_judgements, parse_as_at, select_inspections
-from analysis.vocab import FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES, grade_category
+from analysis.data import Data, grade_category, headline_judgements, join_judgements, parse_as_at, select_inspections
+from analysis.vocab import FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES
 
 __all__ = [
     "FRAMEWORKS",

@@ -11,8 +11,6 @@ Assumptions made here (each is stated in the data dictionary and the validation 
 
 from __future__ import annotations
 
-import pandas as pd
-
 # ------------------------------------------------------------------------------------------------
 # Frameworks, inspection types, report types, source qualities
 
@@ -126,17 +124,6 @@ def normalise_grade(text: str) -> str:
 def grade_rank(grade: str) -> int | None:
     """Rank 1 (Outstanding) .. 4 (Inadequate); None for 'Not judged'."""
     return GRADE_RANK.get(grade)
-
-
-def grade_category(grades: pd.Series, adequate_as_ri: bool = True) -> pd.Series:
-    """Grades as an ordered pandas Categorical, worst last.
-
-    adequate_as_ri=True folds the old "Adequate" into "Requires improvement to be good" (the
-    assumption most commentary makes); False keeps it as its own level between Good and RI.
-    """
-    if adequate_as_ri:
-        return pd.Categorical(grades.replace({ADEQUATE: REQUIRES_IMPROVEMENT}), categories=GRADE_ORDER, ordered=True)
-    return pd.Categorical(grades, categories=GRADE_ORDER_WITH_ADEQUATE, ordered=True)
 
 
 #: Harmonised judgement areas. Each framework's wording maps onto one key; a key is comparable

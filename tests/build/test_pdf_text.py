@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build import extract, tables
 from analysis.build import pdf_text as reports
+from analysis.build.records import Inputs
 
 
 @pytest.fixture(scope="module")
@@ -122,24 +124,20 @@ def _sample(tmp_path: Path, report_dir: Path, names: list[str]) -> Path:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parse_in_the_reading_worker_equals_parsing_after(tmp_path: Path, report_dir: Path, workers: int) -> None:
     """read_reports(parse=...) gives what parsing the finished reports gives, retyped ones included."""
-    from analysis.build import tables
-
     folder = _sample(tmp_path, report_dir, PARSE_SAMPLE)
     read, log = reports.read_reports(folder, workers=workers)
-    read_parsing, log_parsing, parsed = reports.read_reports(folder, workers=workers, parse=tables.parse_one)
+    read_parsing, log_parsing, parsed = reports.read_reports(folder, workers=workers, parse=extract.parse_one)
     assert read_parsing == read and log_parsing == log
     assert list(parsed) == [r.file for r in read] == sorted(PARSE_SAMPLE)
-    assert parsed == {report.file: tables.parse_one(report) for report in read}
+    assert parsed == {report.file: extract.parse_one(report) for report in read}
     retyped = parsed["80458_darlington_2018-05-21.pdf"]
     assert retyped.report_type == reports.SIF_REINSPECTION
     assert parsed["80458_darlington_2015-09-01.pdf"].report_type == reports.SIF
 
 
 def test_parse_skips_unreadable_files(tmp_path: Path, report_dir: Path) -> None:
-    from analysis.build import tables
-
     folder = _mini_collection(tmp_path, report_dir)
-    read, log, parsed = reports.read_reports(folder, workers=2, parse=tables.parse_one)
+    read, log, parsed = reports.read_reports(folder, workers=2, parse=extract.parse_one)
     assert list(parsed) == [r.file for r in read] == ["80418_norfolk_2015-10-20.pdf"]
     assert [row["status"] for row in log] == ["read", "skipped", "skipped"]
     assert not parsed["80418_norfolk_2015-10-20.pdf"].warnings
@@ -149,15 +147,13 @@ def test_parser_crash_in_the_worker_is_logged_as_failed(
     tmp_path: Path, report_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A parser that raises in the reading worker: the report is read, its log row says 'failed' and why."""
-    from analysis.build import tables
-    from analysis.build.records import Inputs
 
     def broken(report: reports.Report):
         raise RuntimeError(f"cannot read {report.file}")
 
-    monkeypatch.setitem(tables.PARSERS, reports.SIF, broken)
+    monkeypatch.setitem(extract.PARSERS, reports.SIF, broken)
     folder = _sample(tmp_path, report_dir, PARSE_SAMPLE[:2])
-    read, log, parsed = reports.read_reports(folder, workers=1, parse=tables.parse_one)
+    read, log, parsed = reports.read_reports(folder, workers=1, parse=extract.parse_one)
     inputs = Inputs(read, log, parsed, None, None, None, None, None)
     rows = tables._extraction_log(inputs).set_index("file")
     first = rows.loc["80458_darlington_2015-09-01.pdf"]

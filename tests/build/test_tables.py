@@ -201,7 +201,11 @@ def test_missing_raw_folder(tmp_path: Path) -> None:
 def test_main_prints_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """`make data` on a bad raw folder: exit 1 and one message, not a traceback."""
     real_build = build.build
-    monkeypatch.setattr(build, "build", lambda: real_build(tmp_path / "absent", tmp_path / "out", tmp_path / "v.md"))
+    monkeypatch.setattr(
+        build,
+        "build",
+        lambda reading=None: real_build(tmp_path / "absent", tmp_path / "out", tmp_path / "v.md", reading=reading),
+    )
     assert build.main([]) == 1
     assert capsys.readouterr().err.startswith("ERROR: Raw data folder not found")
 

@@ -145,7 +145,7 @@ def parse_value(text: str) -> tuple[float, str | None]:
 def _canonical_codes(rows: pd.DataFrame, las: pd.DataFrame, file: str) -> pd.Series:
     """Canonical la_code for each DfE row, checked against the DfE number of that authority."""
     codes = la.code_index(las)
-    unknown = sorted(set(rows["new_la_code"]) - set(codes))
+    unknown = sorted(set(rows["new_la_code"].unique()) - set(codes))
     if unknown:
         raise ValueError(f"{file}: local authority codes {unknown} match no authority in the canonical table")
     canonical = rows["new_la_code"].map(codes)
@@ -189,8 +189,9 @@ def read_dfe_measures(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
             if rows.empty:
                 raise ValueError(f"{spec.file}: no rows with {column} == {wanted!r}")
         # Each distinct cell parsed once (a column repeats its few marks and many of its values).
-        once = {text: parse_value(text) for text in set(rows[spec.column])}
-        parsed = [once[v] for v in rows[spec.column]]
+        cells = rows[spec.column].tolist()  # plain strings: iterating a pandas string column is slow
+        once = {text: parse_value(text) for text in set(cells)}
+        parsed = [once[v] for v in cells]
         parts.append(
             pd.DataFrame(
                 {
@@ -304,9 +305,9 @@ def assign_lsoas(raw_dir: Path) -> pd.DataFrame:
     lsoas = lsoas.merge(tiers, on="district", how="left", validate="many_to_one")
     prefixes = la.load_changes()["lsoa_name_prefixes_2019"]
     # LSOA names are "<2011 district name> <3 digits><letter>", e.g. "Weymouth and Portland 004C".
-    old_district = lsoas["lsoa_name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
     dorset_area = lsoas["county"].isna()
-    lsoas.loc[dorset_area, "county"] = old_district[dorset_area].map(prefixes)
+    old_district = lsoas.loc[dorset_area, "lsoa_name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
+    lsoas.loc[dorset_area, "county"] = old_district.map(prefixes)
     unassigned = lsoas.loc[lsoas["county"].isna(), "lsoa_name"].tolist()
     if unassigned:
         raise ValueError(
@@ -349,13 +350,15 @@ def imd_by_authority(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
     lsoas = assign_lsoas(raw_dir)
     current = set(las.loc[las["status"] == "current", "la_code"])
     abolished = set(las.loc[las["status"] == "abolished", "la_code"])
-    if set(lsoas["current"]) != current:
+    # unique() first: a set of 32,844 pandas strings one by one is slow.
+    tiers_today, tiers_2013 = set(lsoas["current"].unique()), set(lsoas["county"].unique())
+    if tiers_today != current:
         raise ValueError(
-            f"IMD upper tiers today differ from the current authorities: extra {sorted(set(lsoas['current']) - current)}, "
-            f"missing {sorted(current - set(lsoas['current']))}"
+            f"IMD upper tiers today differ from the current authorities: extra {sorted(tiers_today - current)}, "
+            f"missing {sorted(current - tiers_today)}"
         )
-    if not abolished <= set(lsoas["county"]):
-        raise ValueError(f"IMD: no LSOAs for abolished authorities {sorted(abolished - set(lsoas['county']))}")
+    if not abolished <= tiers_2013:
+        raise ValueError(f"IMD: no LSOAs for abolished authorities {sorted(abolished - tiers_2013)}")
     today = _imd_summary(lsoas, "current")
     before = _imd_summary(lsoas, "county")
     rows = pd.concat([today, before[before["la_code"].isin(abolished)]], ignore_index=True)
@@ -374,7 +377,7 @@ def build_la_context(raw_dir: Path, las: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([dfe, imd_by_authority(raw_dir, las)], ignore_index=True)[CONTEXT_COLUMNS]
     table["year"] = table["year"].astype("Int64")
     table["value"] = table["value"].astype(float)
-    unknown = set(table["la_code"]) - set(las["la_code"])
+    unknown = set(table["la_code"].unique()) - set(las["la_code"])
     if unknown:
         raise ValueError(f"context rows for codes not in the authority table: {sorted(unknown)}")
     return table.sort_values(["la_code", "measure", "year", "source"], ignore_index=True)

@@ -234,18 +234,36 @@ _JUDGED_RE = re.compile(
 # to be making satisfactory progress at the interim inspection in January 2014  The previous
 # inspection of Portsmouth's safeguarding arrangements was in May 2011.").
 # The text is folded (_fold): its only white space is single spaces, so " " stands for \s here.
-_SENTENCE_END = re.compile(r"[.;](?= )| (?=(?:The (?:previous|last)|(?:Previous|Other) Ofsted [Ii]nspections) )")
+# Found as the positions just after each '.' or ';' followed by a space (str.find: several times
+# faster than a regular expression whose first character is a class), and just after each space
+# before those words (a lookahead, so "... Ofsted inspections The previous ..." gives both).
+_SENTENCE_STOPS = (". ", "; ")
+_SENTENCE_BREAK_RE = re.compile(r" (?=The (?:previous|last) |(?:Previous|Other) Ofsted [Ii]nspections )")
+
+
+def _sentence_ends(flat: str) -> list[int]:
+    """Sorted positions where a sentence ends (see above)."""
+    ends = {match.start() + 1 for match in _SENTENCE_BREAK_RE.finditer(flat)}
+    for stop in _SENTENCE_STOPS:
+        at = flat.find(stop)
+        while at != -1:
+            ends.add(at + 1)
+            at = flat.find(stop, at + 1)
+    return sorted(ends)
 
 
 def _sentences(text: _Text) -> list[tuple[int, str]]:
-    """(start position, sentence) pairs (see _SENTENCE_END)."""
+    """(start position, sentence) pairs, stripped, empty ones left out (see _sentence_ends)."""
+    flat = text.flat
     out: list[tuple[int, str]] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text.flat):
-        out.append((start, text.flat[start : match.end()]))
-        start = match.end()
-    out.append((start, text.flat[start:]))
-    return [(pos + (len(s) - len(s.lstrip())), s.strip()) for pos, s in out if s.strip()]
+    for end in [*_sentence_ends(flat), len(flat)]:
+        piece = flat[start:end]
+        sentence = piece.strip()
+        if sentence:
+            out.append((start + len(piece) - len(piece.lstrip()), sentence))
+        start = end
+    return out
 
 
 def _area_of(text: str) -> str | None:
@@ -332,13 +350,18 @@ def _previous_statements(text: _Text) -> list[_Statement]:
     (read_previous lists it). Greenwich 2016, split in two below, is one.
     """
     sentences = _sentences(text)
+    # Every _EARLIER_RE branch holds "inspect" (any case): a quick first test, by position in the
+    # text lowered once (lower() keeps positions unless a character lowers to two; then per sentence).
+    lowered = text.flat.lower()
+    same_length = len(lowered) == len(text.flat)
     out: list[_Statement] = []
     for index, (position, sentence) in enumerate(sentences):
+        end = position + len(sentence)
         # Long 'sentences' are page furniture run together (title page, contents list): skip them.
         if (
             len(sentence) > 600
+            or (lowered.find("inspect", position, end) == -1 if same_length else "inspect" not in sentence.lower())
             or "Inspection date" in sentence
-            or "inspect" not in sentence.lower()  # every _EARLIER_RE branch holds it: a quick first test
             or not _EARLIER_RE.search(sentence)
             or re.match(r"since\b", sentence, re.I)
         ):

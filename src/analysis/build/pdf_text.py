@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,18 @@ import pypdfium2 as pdfium
 from analysis.checksums import sha256_of
 from analysis.vocab import ILACS, LAC_2013, LSCB_REVIEW, REPORT_TYPES, SIF, SIF_REINSPECTION, UNKNOWN_REPORT
 
-__all__ = ["ILACS", "LAC_2013", "LSCB_REVIEW", "REPORT_TYPES", "SIF", "SIF_REINSPECTION", "Report", "read_reports"]
+__all__ = [
+    "ILACS",
+    "LAC_2013",
+    "LSCB_REVIEW",
+    "REPORT_TYPES",
+    "SIF",
+    "SIF_REINSPECTION",
+    "Reading",
+    "Report",
+    "read_reports",
+    "start_reading",
+]
 
 # Report types, in the words the dataset uses (analysis.vocab).
 UNKNOWN = UNKNOWN_REPORT
@@ -168,6 +178,89 @@ def _read_one(
     return path.name, digest, report, reason, None if parse is None else parse(report)
 
 
+class Reading:
+    """Report files being read (and, with `parse`, parsed) by worker processes.
+
+    Made by start_reading, ended by finish(); what the caller does in between overlaps the reading
+    (`python -m analysis.build` imports the rest of the build meanwhile). cancel() ends it without
+    waiting for the files still queued, for a caller that stops before finish().
+    """
+
+    def __init__(self, report_dir: Path, workers: int | None, parse: Callable[[Report], Any] | None) -> None:
+        self.parse = parse
+        self.manifest = read_manifest(report_dir)
+        self.files = sorted(report_dir.glob("*.pdf"))
+        rows = [self.manifest.get(path.name) for path in self.files]
+        workers = workers or min(len(self.files), os.cpu_count() or 1) or 1
+        self._pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        self._run = map if self._pool is None else self._pool.map
+        # Small chunks when parsing: a SIF report costs several times an ILACS one, and one worker's
+        # last chunk should not leave the other idle for long.
+        extra = {} if self._pool is None else {"chunksize": 4 if parse else 8}
+        self._pending = self._run(partial(_read_one, parse=parse), self.files, rows, **extra)
+
+    def cancel(self) -> None:
+        """Stop the workers; files not yet started are not read."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def finish(
+        self, meanwhile: Callable[[], Any] | None = None
+    ) -> tuple[list[Report], list[dict[str, str]], dict[str, Any]]:
+        """(readable reports, log rows, file -> parse(report)); see read_reports."""
+        try:
+            failure: BaseException | None = None
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException as error:  # noqa: BLE001 - raised below, once the workers are done
+                    failure = error
+            results = list(self._pending)
+            if failure is not None:
+                raise failure
+            read: list[Report] = []
+            parsed: dict[str, Any] = {}
+            log: list[dict[str, str]] = []
+            for name, digest, report, reason, result in results:
+                if report is None:
+                    log.append(dict(file=name, sha256=digest, report_type="", status="skipped", reason=reason))
+                    continue
+                read.append(report)
+                parsed[name] = result
+                log.append(dict(file=name, sha256=digest, report_type=report.report_type, status="read", reason=reason))
+            read, notes = mark_reinspections(read)
+            retyped = [report for report in read if report.file in notes]
+            if self.parse is not None:
+                parsed.update(zip((report.file for report in retyped), self._run(self.parse, retyped)))
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+        by_file = {report.file: report for report in retyped}
+        for row in log:
+            if row["file"] in notes:
+                row["report_type"] = by_file[row["file"]].report_type
+                row["reason"] = "; ".join(filter(None, [row["reason"], notes[row["file"]]]))
+        missing = sorted(set(self.manifest) - {path.name for path in self.files})
+        for name in missing:
+            log.append(
+                dict(
+                    file=name,
+                    sha256="",
+                    report_type="",
+                    status="skipped",
+                    reason="listed in MANIFEST.csv but no such file",
+                )
+            )
+        return read, log, {report.file: parsed[report.file] for report in read} if self.parse is not None else {}
+
+
+def start_reading(
+    report_dir: Path, workers: int | None = None, parse: Callable[[Report], Any] | None = None
+) -> Reading:
+    """Start reading every *.pdf in report_dir in worker processes (forked now); see read_reports."""
+    return Reading(report_dir, workers, parse)
+
+
 @overload
 def read_reports(
     report_dir: Path, workers: int | None = None, parse: None = None, meanwhile: Callable[[], Any] | None = None
@@ -195,61 +288,18 @@ def read_reports(
     file, sha256, report_type, status ("read" or "skipped"), reason. Files absent from the
     MANIFEST are still read, and logged with the reason.
 
-    With `parse` (a module-level function of a Report, such as analysis.build.tables.parse_one), every
+    With `parse` (a module-level function of a Report, such as analysis.build.extract.parse_one), every
     readable report is also parsed in the worker that read it, and a third item is returned: file ->
     parse(report) for the report as finally classified. The few reports that mark_reinspections
-    retypes after all are read (a second SIF of an authority) are parsed again, in this process,
-    with their final type (over the same workers).
+    retypes after all are read (a second SIF of an authority) are parsed again, with their final
+    type (over the same workers).
 
     `meanwhile` (no arguments) is called in this process once every file has been handed to the
     workers (they are forked by then), so the caller's other work overlaps the reading; an error
-    it raises is raised once the reading has ended.
+    it raises is raised once the reading has ended. start_reading(...).finish(meanwhile) is the same
+    in two steps.
     """
-    manifest = read_manifest(report_dir)
-    files = sorted(report_dir.glob("*.pdf"))
-    rows = [manifest.get(path.name) for path in files]
-    workers = workers or min(len(files), os.cpu_count() or 1) or 1
-    with ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
-        run = map if pool is None else pool.map
-        # Small chunks when parsing: a SIF report costs several times an ILACS one, and one worker's
-        # last chunk should not leave the other idle for long.
-        extra = {} if pool is None else {"chunksize": 4 if parse else 8}
-        pending = run(partial(_read_one, parse=parse), files, rows, **extra)
-        failure: BaseException | None = None
-        if meanwhile is not None:
-            try:
-                meanwhile()
-            except BaseException as error:  # noqa: BLE001 - raised below, once the workers are done
-                failure = error
-        results = list(pending)
-        if failure is not None:
-            raise failure
-        read: list[Report] = []
-        parsed: dict[str, T] = {}
-        log: list[dict[str, str]] = []
-        for name, digest, report, reason, result in results:
-            if report is None:
-                log.append(dict(file=name, sha256=digest, report_type="", status="skipped", reason=reason))
-                continue
-            read.append(report)
-            parsed[name] = result
-            log.append(dict(file=name, sha256=digest, report_type=report.report_type, status="read", reason=reason))
-        read, notes = mark_reinspections(read)
-        retyped = [report for report in read if report.file in notes]
-        if parse is not None:
-            parsed.update(zip((report.file for report in retyped), run(parse, retyped)))
-    by_file = {report.file: report for report in retyped}
-    for row in log:
-        if row["file"] in notes:
-            row["report_type"] = by_file[row["file"]].report_type
-            row["reason"] = "; ".join(filter(None, [row["reason"], notes[row["file"]]]))
-    missing = sorted(set(manifest) - {path.name for path in files})
-    for name in missing:
-        log.append(
-            dict(
-                file=name, sha256="", report_type="", status="skipped", reason="listed in MANIFEST.csv but no such file"
-            )
-        )
+    read, log, parsed = start_reading(report_dir, workers, parse).finish(meanwhile)
     if parse is None:
         return read, log
-    return read, log, {report.file: parsed[report.file] for report in read}
+    return read, log, parsed

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.build.pdf_text import Report
+
+if TYPE_CHECKING:  # annotations only: the parsers that import this module need no pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,10 @@ import pandas as pd
 
 from analysis import paths, schema
 from analysis.build import authorities as las
-from analysis.build import covariates, official, validate
+from analysis.build import covariates, extract, official, validate
 from analysis.build import pdf_text as reports
-from analysis.build.parse_ilacs import parse_ilacs
-from analysis.build.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
 from analysis.build.parse_sif_context import merge_earlier
-from analysis.build.records import Inputs, ParsedReport, PreviousInspection
+from analysis.build.records import Inputs, PreviousInspection
 from analysis.build.sources import RawDataError, verify_raw
 from analysis.vocab import (
     CHILD_PROTECTION,
@@ -47,13 +45,6 @@ ODS_NAME = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
 SECONDARY_NAME = "secondary/sif_judgements_from_press.csv"
 FLOAT_FORMAT = "%.10g"
 
-PARSERS = {
-    reports.SIF: parse_sif,
-    reports.SIF_REINSPECTION: parse_sif,
-    reports.ILACS: parse_ilacs,
-    reports.LAC_2013: parse_lac_2013,
-    reports.LSCB_REVIEW: parse_lscb_review,
-}
 FRAMEWORK_OF = {
     reports.SIF: SIF,
     reports.SIF_REINSPECTION: SIF,
@@ -74,24 +65,12 @@ TYPE_OF = {
 # ---------------------------------------------------------------- load
 
 
-def parse_one(report: reports.Report) -> ParsedReport:
-    """Run the parser for a report's type; a parser crash becomes a warning on that report.
-
-    Module-level, so that read_reports' worker processes can be handed it."""
-    parser = PARSERS.get(report.report_type)
-    if parser is None:
-        return ParsedReport(report.file, report.report_type, warnings=["no parser for this report type"])
-    try:
-        return parser(report)
-    except Exception as error:  # noqa: BLE001 - logged per file, the build goes on
-        return ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
-
-
-def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
+def load(raw_dir: Path = paths.DATA_RAW, reading: reports.Reading | None = None) -> Inputs:
     """Read every raw input (build() has checked every file against sources.yaml first).
 
-    Each report is parsed in the worker process that read its text (one pass over the pages); this
-    process reads the structured files (ODS, authorities, DfE / IMD, secondary) meanwhile."""
+    Each report is parsed in the worker process that read its text (one pass over the pages; the
+    reading started here, or earlier by extract.start and handed in); this process reads the
+    structured files (ODS, authorities, DfE / IMD, secondary) meanwhile."""
     structured: dict[str, pd.DataFrame] = {}
 
     def read_structured() -> None:
@@ -101,9 +80,9 @@ def load(raw_dir: Path = paths.DATA_RAW) -> Inputs:
         structured["secondary"] = pd.read_csv(raw_dir / SECONDARY_NAME, dtype=str, keep_default_na=False)
         structured["statistical_neighbours"] = las.read_statistical_neighbours(raw_dir, structured["local_authorities"])
 
-    read, read_log, parsed = reports.read_reports(
-        raw_dir / "ofsted" / "reports", parse=parse_one, meanwhile=read_structured
-    )
+    if reading is None:
+        reading = reports.start_reading(raw_dir / extract.REPORTS_FOLDER, parse=extract.parse_one)
+    read, read_log, parsed = reading.finish(meanwhile=read_structured)
     return Inputs(reports=read, read_log=read_log, parsed=parsed, **structured)
 
 
@@ -617,34 +596,48 @@ def build(
     out_dir: Path = paths.DATA_PROCESSED,
     validation_report: Path = paths.REPORTS / "validation.md",
     verify: bool = True,
+    reading: reports.Reading | None = None,
 ) -> dict:
-    """Load, process, validate and save; returns the validation summary."""
-    if not raw_dir.is_dir():
-        raise RawDataError(
-            f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)"
-        )
-    recover(out_dir)
-    # Trust nothing not checked: every raw file against sources.yaml (fast path: analysis.build.sources).
-    # `verify=False` is for tests that feed a deliberately altered copy to reach the checks behind it.
-    if verify:
-        verify_raw(raw_dir)
-    inputs = load(raw_dir)
+    """Load, process, validate and save; returns the validation summary.
+
+    `reading`: the reports' reading already started by extract.start(raw_dir), which checked the raw
+    files first (so they are not checked again here)."""
+    try:
+        if not raw_dir.is_dir():
+            raise RawDataError(
+                f"Raw data folder not found: {raw_dir}\n  fix: run `make data` (it copies and checks the raw files)"
+            )
+        recover(out_dir)
+        # Trust nothing not checked: every raw file against sources.yaml (fast path: analysis.build.sources).
+        # `verify=False` is for tests that feed a deliberately altered copy to reach the checks behind it.
+        if verify and reading is None:
+            verify_raw(raw_dir)
+        inputs = load(raw_dir, reading)
+    finally:
+        if reading is not None:
+            reading.cancel()  # nothing left to stop once load has finished it
     tables, summary = process(inputs)
     save(tables, summary, out_dir, validation_report)
     return summary
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m analysis.build`: one summary line, or one clear error (no traceback) and exit 1."""
+def main(argv: list[str] | None = None, reading: reports.Reading | None = None) -> int:
+    """`python -m analysis.build`: one summary line, or one clear error (no traceback) and exit 1.
+
+    `reading`: see build(); ended here whatever happens (finished by the build, or cancelled)."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis.build",
         description="Build data/processed from data/raw (run `make data`, which does the raw intake first). "
         "Every raw file is checked against data/raw/sources.yaml before anything is read; "
         "data/processed is replaced in one step only when the whole build succeeds.",
     )
-    parser.parse_args(argv)
     try:
-        summary = build()
+        parser.parse_args(argv)
+        summary = build(reading=reading)
+    except SystemExit:  # --help, or an unknown argument
+        if reading is not None:
+            reading.cancel()
+        raise
     except (RawDataError, official.OfficialDataError, las.LocalAuthorityError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
