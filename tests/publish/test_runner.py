@@ -901,7 +901,7 @@ def test_the_verdict_report_applies_the_committed_rule_to_the_records_of_the_mod
     executed = out / "executed"
     transitions = json.loads((executed / "10_transitions.record.json").read_text())
     learning = json.loads((executed / "12_learning_effect.record.json").read_text())["h01"]
-    rule = v.load_rule()
+    rule, rule_1 = v.load_rule(v.RULE_FILE_2), v.load_rule(v.RULE_FILE)
     comparisons = tuple(
         v.ComparisonEvidence(
             name,
@@ -912,21 +912,25 @@ def test_the_verdict_report_applies_the_committed_rule_to_the_records_of_the_mod
         )
         for name in rule["primary_comparisons"]
     )
-    penalty = transitions["penalty"]
-    expected = v.decide(
-        v.Evidence(
-            comparisons,
-            v.Estimate(penalty["estimate"], penalty["ci_low"], penalty["ci_high"], penalty["p_value"]),
-            v.Estimate(learning["odds_ratio"], learning["ci_low"], learning["ci_high"], learning["p_value"]),
-        ),
-        rule,
-    )
+    h01 = v.Estimate(learning["odds_ratio"], learning["ci_low"], learning["ci_high"], learning["p_value"])
+
+    def decided(penalty_key: str, version_rule: dict) -> v.Verdict:
+        penalty = transitions[penalty_key]
+        estimate = v.Estimate(penalty["estimate"], penalty["ci_low"], penalty["ci_high"], penalty["p_value"])
+        return v.decide(v.Evidence(comparisons, estimate, h01), version_rule)
+
+    expected, expected_1 = decided("penalty_latent", rule), decided("penalty", rule_1)
     recorded = json.loads((executed / "19_goalposts_verdict.record.json").read_text())
+    assert recorded["rule_version"] == 2 and recorded["rule_versions"] == [1, 2]
     assert recorded["verdict"]["headline"] == expected.verdict
     assert [c["verdict"] for c in recorded["verdict"]["by_comparison"]] == [c.verdict for c in expected.by_comparison]
-    h01 = v.Estimate(learning["odds_ratio"], learning["ci_low"], learning["ci_high"], learning["p_value"])
+    assert recorded["verdict_v1"]["headline"] == expected_1.verdict
+    assert [c["verdict"] for c in recorded["verdict_v1"]["by_comparison"]] == [
+        c.verdict for c in expected_1.by_comparison
+    ]
+    assert transitions["penalty_latent"]["n_pairs"] == transitions["penalty"]["n_pairs"]  # the same pairs
     assert h01.known and recorded["hypothesis.H01"]["verdict"] == v.learning_verdict(h01, rule)
-    assert set(recorded["robustness"]) == {r["name"] for r in rule["robustness"]}
+    assert set(recorded["robustness"]) == set(recorded["robustness_v1"]) == {r["name"] for r in rule["robustness"]}
     # The cited-figures report shows the verdict's hypotheses, read from the same build.
     cited = json.loads((executed / "01_cited_figures.record.json").read_text())["verdicts"]
     for hypothesis in ("H01", "H02", "H03", "H04", "H08", "H09"):
@@ -940,4 +944,6 @@ def test_each_model_run_leaves_a_tidy_results_table(fresh_build) -> None:
         lines = (out / "tables" / f"{name}.csv").read_text().splitlines()
         assert lines[0] == header and len(lines) > 2, name
     transitions = pd.read_csv(out / "tables" / "10_transitions.csv")
-    assert {"tau_b", "kappa_quadratic", "share_improved", "stuart_maxwell", "penalty"} <= set(transitions["statistic"])
+    assert {"tau_b", "kappa_quadratic", "share_improved", "stuart_maxwell", "penalty", "latent_penalty"} <= set(
+        transitions["statistic"]
+    )

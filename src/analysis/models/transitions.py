@@ -91,7 +91,8 @@ outcomes under one framework correlate 0.9, 0.035-0.05 at 0.8 and 0.02-0.03 at 0
 ridits are estimated from each framework's own grades, their sampling noise adds to cross-framework
 differences only: without any penalty the estimate is about +0.009 at 150 authorities and the test
 rejects about 9% of datasets at alpha 0.05 (5% with known ridits). Read a penalty near `material`
-with both in mind.
+with both in mind. Version 2 of the decision rule measures the penalty on a latent scale instead
+(analysis.models.latent), which neither property touches.
 
 Assumed: authorities are independent units (the bootstrap and the clustering are over authorities);
 a reorganised authority is a new authority (pairs never span two ONS codes).

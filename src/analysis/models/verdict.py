@@ -14,8 +14,11 @@ could not be fitted) makes every condition that needs it false, so it can only l
 Known limit of version 1, found after it was committed (tests/models/test_transitions.py, the end-to-end
 tests): on simulated councils whose order is kept while the SIF's thresholds get harder, the penalty
 of coarse grades reaches about the material size, so the rule reads such a world as "inconclusive" or
-"moved the goalposts", not "raised the bar". A version 2 must be a new rule file version, reported
-beside this one.
+"moved the goalposts", not "raised the bar". Version 2 (verdict_rule_v2.yaml, committed before its
+statistic was written) reads the same rule with the latent penalty of analysis.models.latent, which a
+threshold shift leaves alone (tests/models/test_latent.py); it is the rule of record, and version 1 is
+reported beside it. `decide` applies whichever version it is given: the penalty in the Evidence must
+be that version's statistic.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ from typing import Any
 from analysis import paths
 from analysis.models.results import Estimate
 
-RULE_FILE = Path(__file__).with_name("verdict_rule.yaml")
+RULE_FILE = Path(__file__).with_name("verdict_rule.yaml")  # version 1
+RULE_FILE_2 = Path(__file__).with_name("verdict_rule_v2.yaml")  # version 2: the latent penalty
+RULE_FILES = {1: RULE_FILE, 2: RULE_FILE_2}
+RULE_OF_RECORD = 2  # the version whose hypothesis verdicts are recorded (verdict_rule_v2.yaml's header)
 
 RAISED = "raised the bar"
 MOVED = "moved the goalposts"

@@ -451,9 +451,9 @@ Columns:
 
 | column | meaning |
 | --- | --- |
-| model | the model: transitions, penalty, cohorts, learning, deprivation, judgements, verdict, ... |
+| model | the model: transitions, penalty (rule version 1), penalty_latent (version 2), cohorts, learning, deprivation, judgements, verdict, ... |
 | comparison | what the statistic is about, e.g. `last SIF -> first ILACS, overall` |
-| statistic | its name, e.g. `tau_b`, `kappa_quadratic`, `share_improved`, `odds_ratio`, `penalty` |
+| statistic | its name, e.g. `tau_b`, `kappa_quadratic`, `share_improved`, `odds_ratio`, `penalty`, `latent_penalty` |
 | estimate | the value |
 | ci_low, ci_high | its 95% interval, where the model gives one |
 | p_value | the two-sided p-value of its test, where it has one |
