@@ -221,7 +221,15 @@ display(
 
 # %%
 regions = {fw: deprivation.h09_region(data, fw, first_only=first_only, **options) for fw in frameworks}
-record("h09", {"sif_p": regions[SIF].wald_p, "ilacs_p": regions[ILACS].wald_p})
+record(
+    "h09",
+    {
+        "sif_p": regions[SIF].wald_p,  # the reading 19_goalposts_verdict records (cluster-robust Wald)
+        "ilacs_p": regions[ILACS].wald_p,
+        "sif_lr_p": regions[SIF].lr_p,  # the other reading of the rule's words (unclustered likelihood ratio)
+        "ilacs_lr_p": regions[ILACS].lr_p,
+    },
+)
 record(
     "region_tests",
     {

@@ -930,6 +930,13 @@ def test_the_verdict_report_applies_the_committed_rule_to_the_records_of_the_mod
     ]
     assert transitions["penalty_latent"]["n_pairs"] == transitions["penalty"]["n_pairs"]  # the same pairs
     assert h01.known and recorded["hypothesis.H01"]["verdict"] == v.learning_verdict(h01, rule)
+    h09 = json.loads((executed / "13_deprivation_region.record.json").read_text())["h09"]
+    for key, (sif, ilacs) in {
+        "hypothesis.H09": ("sif_p", "ilacs_p"),
+        "h09_lr_reading": ("sif_lr_p", "ilacs_lr_p"),
+    }.items():
+        by_reading = v.region_verdict(v.Estimate(p_value=h09[sif]), v.Estimate(p_value=h09[ilacs]), rule)
+        assert recorded[key]["verdict"] == by_reading, key
     assert set(recorded["robustness"]) == set(recorded["robustness_v1"]) == {r["name"] for r in rule["robustness"]}
     # The cited-figures report shows the verdict's hypotheses, read from the same build.
     cited = json.loads((executed / "01_cited_figures.record.json").read_text())["verdicts"]
