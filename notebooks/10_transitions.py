@@ -141,11 +141,15 @@ for ax, s in zip(axes.flat, shown):
     table = transitions.transition_table(pair_frames[s.comparison])
     short = [g.replace("Requires improvement to be good", "RI") for g in table.grades]
     shares = table.row_shares.fillna(0)
-    sns.heatmap(shares, cmap="Blues", vmin=0, vmax=1, cbar=False, xticklabels=short, yticklabels=short, ax=ax)
-    # The counts written in by hand: seaborn's own annotation redraws the whole figure once per panel.
+    # A heatmap drawn with imshow: seaborn's heatmap measures its tick labels by drawing the whole
+    # figure, once per panel (about 0.5 s a panel here, 16 panels).
+    ax.imshow(shares.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(short)), short)
+    ax.set_yticks(range(len(short)), short)
+    ax.grid(False)
     for (i, j), count in pd.DataFrame(table.counts.to_numpy()).stack().items():
         colour = "white" if shares.iloc[i, j] > 0.5 else "black"
-        ax.text(j + 0.5, i + 0.5, str(count), ha="center", va="center", color=colour)
+        ax.text(j, i, str(count), ha="center", va="center", color=colour)
     ax.set(title=f"{s.comparison}\n(n = {s.n})", xlabel="later grade", ylabel="earlier grade")
 for ax in list(axes.flat)[len(shown) :]:
     ax.axis("off")
