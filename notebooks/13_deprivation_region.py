@@ -44,7 +44,7 @@ adequate_as_ri: bool = True  # read the prior framework's "Adequate" as RI in th
 date_basis: str = "published"  # "published" or "inspected": how inspections are dated (year effects, order)
 first_only: bool = False  # each council's first inspection of a framework only (else re-inspections too)
 n_boot: int = 2000  # bootstrap resamples for the intervals of shares (deprivation gap, H04, H08)
-inspector_boot: int = 25  # refits of the lead-inspector variance share's bootstrap (each refits a mixed model)
+inspector_boot: int = 400  # refits of the lead-inspector variance share's cluster bootstrap
 seed: int = 20131101  # seed of every bootstrap
 
 # %%
@@ -307,9 +307,9 @@ display(
 #
 # The share of the variance of the grade rank (1 = Outstanding .. 4 = Inadequate) that lies between
 # lead inspectors, from a random-intercept model (REML), with a 95% percentile interval from a
-# cluster bootstrap that resamples inspectors (`inspector_boot` refits: each refits the mixed model,
-# so their number is kept small and the interval's ends are rough). Only the share is shown: no
-# inspector is named or ranked.
+# cluster bootstrap that resamples inspectors (`inspector_boot` refits, each by the same REML computed
+# from the groups' sums, `deprivation.reml_share`, which agrees with statsmodels' MixedLM to 1e-5 in
+# the tests; the point estimate is MixedLM's). Only the share is shown: no inspector is named or ranked.
 
 # %%
 def with_inspectors(frame: pd.DataFrame) -> pd.DataFrame | None:

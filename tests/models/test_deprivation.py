@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import paths
+from analysis import paths, vocab
 from analysis.data import load as load_data
 from analysis.models import deprivation as D
 from analysis.models import frame as F
@@ -101,6 +101,38 @@ def test_with_no_inspector_effect_the_share_is_near_zero_and_the_cluster_interva
     # truth 0: a small estimate whose interval reaches (almost) zero
     assert result.share < 0.15 and result.ci_low <= 0.02 and result.n_dropped == 1
     assert result.ci_low <= result.share <= result.ci_high
+
+
+@pytest.mark.parametrize(("share", "seed"), [(0.3, 31), (0.05, 32), (0.0, 33)])
+def test_the_fast_reml_refit_equals_statsmodels_mixedlm_on_unbalanced_groups_with_a_control(share, seed):
+    """The bootstrap refits use reml_share (group sums); the point estimate is MixedLM's. They must agree."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 12, 50)
+    groups = np.repeat(np.arange(50), sizes)
+    control = rng.normal(size=len(groups))
+    y = (
+        2.5
+        + 0.4 * control
+        + rng.normal(0, math.sqrt(share), 50)[groups]
+        + rng.normal(0, math.sqrt(1 - share), len(groups))
+    )
+    exog = np.column_stack([np.ones(len(y)), control])
+    assert D.reml_share(y, exog, groups) == pytest.approx(D._mixed_share(y, exog, groups)[0], abs=1e-5)
+
+
+@needs_data
+@pytest.mark.parametrize("framework", [vocab.SIF, vocab.ILACS])
+def test_the_fast_reml_refit_equals_mixedlm_on_the_real_lead_inspectors(data, framework):
+    frame = F.inspection_frame(data, framework, first_only=False)
+    named = data.inspections.drop_duplicates("inspection_id").set_index("inspection_id")["lead_inspector"]
+    rows = frame.assign(lead_inspector=frame["inspection_id"].map(named)).dropna(
+        subset=["lead_inspector", "grade_rank"]
+    )
+    y = rows["grade_rank"].astype(float).to_numpy()
+    groups = pd.factorize(rows["lead_inspector"])[0]
+    exog = np.ones((len(y), 1))
+    assert len(y) > 100
+    assert D.reml_share(y, exog, groups) == pytest.approx(D._mixed_share(y, exog, groups)[0], abs=1e-5)
 
 
 def test_a_frame_without_the_inspector_column_is_refused():
