@@ -19,20 +19,22 @@ authority's order, and every consecutive pair of them). The method is verdict_ru
 4. Interval. The percentile interval of a seeded bootstrap over authorities (the authorities of the
    counted sequence): every resample refits the thresholds and b, so the thresholds' sampling noise is
    in the interval. Resamples are weights (an authority drawn m times counts m times), fitted all at
-   once as numpy arrays (resamples x pairs) by Fisher scoring with the outer-product (BHHH) information,
-   in blocks of BLOCK resamples. The p-value is the bootstrap's two-sided one: twice the smaller share
+   once as numpy arrays (resamples x pairs), in blocks of BLOCK resamples, by Newton's method with the
+   analytic Hessian (the outer-product information where it is not negative definite), starting from
+   the fit on the data. The p-value is the bootstrap's two-sided one: twice the smaller share
    of resampled penalties at or beyond 0 (the rule reads the estimate and interval only).
 
 The bivariate normal distribution function is Drezner and Wesolowsky's (1990) integral over the
 correlation, Phi2(h, k; rho) = Phi(h) Phi(k) + int_0^rho phi2(h, k; r) dr, by Gauss-Legendre quadrature
 (6, 10 or 20 points by the largest |rho|: within 1e-8 of scipy's multivariate_normal.cdf for
-|rho| <= 0.95, tests/models/test_latent.py); its
-derivative in rho is the bivariate normal density. Latent bounds are clipped at +-8 (the normal mass
-beyond is below 1e-15) and rho at +-RHO_MAX, where the quadrature is still exact to 1e-9.
+|rho| <= 0.95, tests/models/test_latent.py); its derivative in rho is the bivariate normal density.
+Latent bounds are clipped at +-8 (the normal mass beyond is below 1e-15) and rho at +-RHO_MAX, where
+the 20-point rule is still within 1e-8.
 
 Assumed: a latent score per inspection, standard normal within its framework and area (so a group's
 grade mix says only where its thresholds are); authorities independent (the bootstrap unit). A
-resample whose fit has not converged after MAX_ITER steps is left out of the interval and counted.
+resample whose fit has not converged after MAX_ITER steps, or whose step is not a number, is left out
+of the interval and counted (`n_failed`).
 """
 
 from __future__ import annotations
