@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from analysis import snapshots
@@ -513,6 +513,20 @@ def _fit(
     )
 
 
+class _LogitOrderedModel(OrderedModel):
+    """statsmodels' OrderedModel with distr="logit", its logistic cdf and pdf computed by
+    scipy.special.expit: the same numbers (scipy.stats.logistic's own _cdf is expit) without the
+    per-call argument checks of scipy.stats, which took about 80% of a fit (a fit evaluates the
+    likelihood some 4,000 times for its numerical derivatives)."""
+
+    def cdf(self, x):
+        return special.expit(x)
+
+    def pdf(self, x):
+        p = special.expit(x)
+        return p * (1.0 - p)
+
+
 def fit_ordinal(grade_rank: pd.Series, exog: pd.DataFrame, groups: pd.Series | None = None) -> Fit:
     """Ordinal logit (statsmodels OrderedModel, distr="logit") of the grade on `exog`.
 
@@ -523,7 +537,7 @@ def fit_ordinal(grade_rank: pd.Series, exog: pd.DataFrame, groups: pd.Series | N
     score = (5 - pd.Series(grade_rank).astype(float)).to_numpy()
     levels = tuple(int(v) for v in sorted(np.unique(score)))
     endog = pd.Series(pd.Categorical(score.astype(int), categories=list(levels), ordered=True), index=exog.index)
-    model = OrderedModel(endog, exog, distr="logit")
+    model = _LogitOrderedModel(endog, exog, distr="logit")
     return _fit("ordinal", model, exog, levels, groups, method="bfgs", disp=False, maxiter=5000, gtol=1e-7)
 
 
