@@ -4,6 +4,7 @@ analysis half never imports the build half, and the Makefile's data rule names w
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -67,23 +68,21 @@ def test_the_analysis_half_imports_nothing_from_the_build() -> None:
     assert {m: d for m, d in offenders.items() if d} == {}
 
 
+def _packages_loaded_by(modules: str, packages: set[str]) -> list[str]:
+    """Which of `packages` (top-level names) a fresh interpreter holds in sys.modules after `import modules`."""
+    code = f"import json, sys, {modules}; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {packages!r})))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
 def test_importing_the_analysis_half_loads_no_pdf_ods_or_schema_library() -> None:
-    code = (
-        "import sys, analysis.data, analysis.snapshots, analysis.overview, analysis.claims, analysis.publish.records;"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypdfium2', 'python_calamine', 'pandera', 'pypdf')))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert loaded == "[]"
+    modules = "analysis.data, analysis.snapshots, analysis.overview, analysis.claims, analysis.publish.records"
+    assert _packages_loaded_by(modules, {"pypdfium2", "python_calamine", "pandera", "pypdf"}) == []
 
 
 def test_the_report_reader_and_parsers_start_without_pandas_or_the_ods_and_schema_libraries() -> None:
     """`python -m analysis.build` forks the readers from extract before importing the rest (extract's docstring)."""
-    code = (
-        "import sys, analysis.build.extract;"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'python_calamine', 'pandera'}))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert loaded == "[]"
+    assert _packages_loaded_by("analysis.build.extract", {"pandas", "numpy", "python_calamine", "pandera"}) == []
 
 
 def test_the_makefile_data_rule_names_the_build_and_every_shared_module_it_imports() -> None:

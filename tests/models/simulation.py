@@ -15,6 +15,8 @@ import pandas as pd
 from scipy import stats
 
 from analysis.data import Data
+from analysis.models import transitions as tr
+from analysis.models import verdict as v
 from analysis.vocab import (
     ADEQUATE,
     CHILD_PROTECTION,
@@ -142,3 +144,21 @@ def simulated_sequence(seed: int, **options) -> pd.DataFrame:
             "order_date": start,
         }
     ).sort_values(["la_code", "order_date"])
+
+
+#: The one primary comparison of the decision rule that the simulation has (its earlier framework is
+#: the 2012-13 child protection inspection).
+PRIMARY = "2012-13 child protection -> first SIF help and protection"
+
+
+def simulated_verdict(data: Data, rule: dict, penalty: v.Estimate) -> str:
+    """A version of the decision rule on simulated councils: their transition tests on PRIMARY (the
+    rule's primary comparisons narrowed to it), the given penalty (that version's statistic) and no
+    learning slope."""
+    rule = {**rule, "primary_comparisons": [PRIMARY]}
+    summary = tr.transition_summary(tr.pairs(data, PRIMARY), n_boot=500, seed=1)
+    item = v.ComparisonEvidence(
+        PRIMARY, summary.n, summary.stuart_maxwell, summary.net_decline, summary.quasi_symmetry_lr
+    )
+    no_learning = v.Estimate(1.0, 0.8, 1.2, 0.9)
+    return v.decide(v.Evidence((item,), penalty, no_learning), rule).verdict

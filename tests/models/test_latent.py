@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from simulation import simulate_data, simulated_sequence
+from simulation import simulate_data, simulated_sequence, simulated_verdict
 
 from analysis.models import latent
 from analysis.models import transitions as tr
@@ -21,7 +21,6 @@ from analysis.models import verdict as v
 
 RULE_2 = v.load_rule(v.RULE_FILE_2)
 MATERIAL_2 = RULE_2["penalty"]["material"]
-PRIMARY = "2012-13 child protection -> first SIF help and protection"
 TRUE_RHO = 1 / (1 + 0.5**2)  # noise 0.5 (simulation.py)
 
 
@@ -155,14 +154,8 @@ def test_tidy_rows_name_the_model_and_carry_the_bootstrap_settings() -> None:
 
 
 def _verdict(data, rule: dict) -> str:
-    rule = {**rule, "primary_comparisons": [PRIMARY]}  # the simulation has the 2012-13 framework only
-    summary = tr.transition_summary(tr.pairs(data, PRIMARY), n_boot=500, seed=1)
-    item = v.ComparisonEvidence(
-        PRIMARY, summary.n, summary.stuart_maxwell, summary.net_decline, summary.quasi_symmetry_lr
-    )
-    no_learning = v.Estimate(1.0, 0.8, 1.2, 0.9)
-    penalty = latent.pair_model(data, n_boot=int(rule["penalty"]["n_boot"]), seed=1).penalty
-    return v.decide(v.Evidence((item,), penalty, no_learning), rule).verdict
+    """A rule version with version 2's penalty (the latent pair model, the rule's n_boot)."""
+    return simulated_verdict(data, rule, latent.pair_model(data, n_boot=int(rule["penalty"]["n_boot"]), seed=1).penalty)
 
 
 def test_rule_version_2_reads_a_threshold_shift_that_keeps_the_order_as_raised_the_bar() -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 from scipy import stats
-from simulation import simulate_data, simulated_sequence
+from simulation import PRIMARY, simulate_data, simulated_sequence, simulated_verdict
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from analysis import paths, vocab
@@ -27,6 +27,7 @@ from analysis.data import Data
 from analysis.data import load as load_data
 from analysis.models import results
 from analysis.models import transitions as tr
+from analysis.models import verdict as v
 from analysis.vocab import (
     ADEQUATE,
     CHILD_PROTECTION,
@@ -42,7 +43,6 @@ HAS_DATA = (paths.DATA_PROCESSED / "inspections.csv").exists() and (paths.DATA_P
 RULE = yaml.safe_load(Path(tr.__file__).with_name("verdict_rule.yaml").read_text(encoding="utf-8"))
 ALPHA = RULE["alpha"]
 MATERIAL = RULE["penalty"]["material"]
-PRIMARY = "2012-13 child protection -> first SIF help and protection"
 SIF_TO_ILACS = "last SIF -> first ILACS, overall"
 
 # ------------------------------------------------------------------------------------------------
@@ -570,15 +570,8 @@ def test_real_binary_pairs_read_grades_as_good_or_better_or_below_good(data: Dat
 
 
 def _simulated_verdict(data: Data) -> str:
-    from analysis.models import verdict as v  # noqa: PLC0415 - the verdict module is only needed here
-
-    rule = {**v.load_rule(), "primary_comparisons": [PRIMARY]}  # the simulation has the 2012-13 framework only
-    summary = tr.transition_summary(tr.pairs(data, PRIMARY), n_boot=500, seed=1)
-    item = v.ComparisonEvidence(
-        PRIMARY, summary.n, summary.stuart_maxwell, summary.net_decline, summary.quasi_symmetry_lr
-    )
-    no_learning = v.Estimate(1.0, 0.8, 1.2, 0.9)
-    return v.decide(v.Evidence((item,), tr.pair_model(data).penalty, no_learning), rule).verdict
+    """Rule version 1 on simulated councils (its penalty: the ridit pair model)."""
+    return simulated_verdict(data, v.load_rule(), tr.pair_model(data).penalty)
 
 
 def test_the_rule_reads_simulated_reshuffled_orders_as_moved_the_goalposts() -> None:

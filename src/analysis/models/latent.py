@@ -39,7 +39,6 @@ of the interval and counted (`n_failed`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,26 +338,9 @@ def latent_penalty(
 
 
 def pair_model(
-    data: Data,
-    adequate_as_ri: bool = True,
-    include_secondary: bool = True,
-    date_basis: str = "published",
-    framework_basis: str = "type",
-    headline_areas: Sequence[str] = transitions.PENALTY_HEADLINE_AREAS,
-    inspection_types: Mapping[str, Sequence[str]] | None = None,
-    n_boot: int = 400,
-    seed: int = 1,
-    level: float = 0.95,
+    data: Data, n_boot: int = 400, seed: int = 1, level: float = 0.95, **sequence_options: Any
 ) -> LatentPenaltyResult:
     """Version 2's penalty on the dataset: the sequence and pairs of version 1's pair model
-    (transitions.headline_sequence, consecutive_pairs; the same options) -> latent_penalty."""
-    sequence = transitions.headline_sequence(
-        data,
-        adequate_as_ri=adequate_as_ri,
-        include_secondary=include_secondary,
-        date_basis=date_basis,
-        headline_areas=headline_areas,
-        framework_basis=framework_basis,
-        inspection_types=inspection_types,
-    )
+    (transitions.headline_sequence(data, **sequence_options), consecutive_pairs) -> latent_penalty."""
+    sequence = transitions.headline_sequence(data, **sequence_options)
     return latent_penalty(sequence, transitions.consecutive_pairs(sequence), n_boot=n_boot, seed=seed, level=level)

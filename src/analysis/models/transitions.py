@@ -1013,24 +1013,8 @@ def fit_penalty(pairs: pd.DataFrame, level: float = 0.95) -> PenaltyResult:
     )
 
 
-def pair_model(
-    data: Data,
-    adequate_as_ri: bool = True,
-    include_secondary: bool = True,
-    date_basis: str = "published",
-    framework_basis: str = "type",
-    headline_areas: Sequence[str] = PENALTY_HEADLINE_AREAS,
-    inspection_types: Mapping[str, Sequence[str]] | None = None,
-    level: float = 0.95,
-) -> PenaltyResult:
-    """The decision rule's penalty on the dataset: headline_sequence -> consecutive_pairs -> fit_penalty."""
-    sequence = headline_sequence(
-        data,
-        adequate_as_ri=adequate_as_ri,
-        include_secondary=include_secondary,
-        date_basis=date_basis,
-        headline_areas=headline_areas,
-        framework_basis=framework_basis,
-        inspection_types=inspection_types,
-    )
-    return fit_penalty(consecutive_pairs(sequence), level)
+def pair_model(data: Data, level: float = 0.95, **sequence_options: Any) -> PenaltyResult:
+    """The decision rule's penalty on the dataset: headline_sequence(data, **sequence_options) ->
+    consecutive_pairs -> fit_penalty. The options are headline_sequence's (adequate_as_ri,
+    include_secondary, date_basis, framework_basis, headline_areas, inspection_types)."""
+    return fit_penalty(consecutive_pairs(headline_sequence(data, **sequence_options)), level)
