@@ -17,7 +17,8 @@ BENCH_REPEAT ?= 3
 # Code the processed data depends on: the build half and the shared modules it imports
 # (tests/test_layout.py checks this list against the build's imports).
 SHARED_CODE := src/analysis/__init__.py src/analysis/paths.py src/analysis/vocab.py src/analysis/schema.py \
-	src/analysis/las.py src/analysis/checksums.py src/analysis/la_changes.yaml src/analysis/la_aliases.yaml
+	src/analysis/las.py src/analysis/checksums.py src/analysis/la_changes.yaml src/analysis/la_aliases.yaml \
+	src/analysis/lexicon.py src/analysis/lexicon.yaml src/analysis/logodds.py
 DATA_CODE := $(wildcard src/analysis/build/*.py src/analysis/build/*.yaml) $(SHARED_CODE)
 
 .PHONY: all setup raw data reports test test-fast lint bench lab clean-reports help
@@ -64,7 +65,7 @@ $(STAMPS)/data: data/raw/.intake.json data/raw/sources.yaml $(DATA_CODE)
 # A missing data/processed (deleted, or an interrupted swap) is rebuilt (the build restores an
 # interrupted swap first).
 data: raw
-	@test -f data/processed/datapackage.json || rm -f $(STAMPS)/data
+	@test -f data/processed/datapackage.json -a -f data/interim/sentences.parquet || rm -f $(STAMPS)/data
 	@$(MAKE) --no-print-directory $(STAMPS)/data
 
 reports: data

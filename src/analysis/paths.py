@@ -11,6 +11,7 @@ import yaml
 ROOT: Path = Path(__file__).resolve().parents[2]
 DATA_RAW: Path = ROOT / "data" / "raw"
 DATA_PROCESSED: Path = ROOT / "data" / "processed"
+DATA_INTERIM: Path = ROOT / "data" / "interim"  # large build outputs, not committed (sentences.parquet)
 SOURCES_YAML: Path = DATA_RAW / "sources.yaml"
 REPORTS: Path = ROOT / "reports"
 NOTEBOOKS: Path = ROOT / "notebooks"

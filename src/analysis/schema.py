@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.lexicon import ALL_PROSE, COMPARABLE_PROSE, COMPARABLE_SECTIONS, PROSE_SECTIONS, SECTIONS
 from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_RANK, INSPECTION_TYPES, NOT_JUDGED, SOURCE_QUALITIES
 
 GRADES = [*GRADE_RANK, NOT_JUDGED]
@@ -225,6 +226,91 @@ TABLES: dict[str, dict] = {
             Field("rank", "integer", "1 (the closest neighbour) to 10."),
         ],
     ),
+    "report_text": dict(
+        description="The language of each report (issue 9; analysis.build.language, analysis.build.text_tables): measures per report and prose section, and over all its prose ('all prose'). Sentences split by syntok after page furniture is removed; lexicon terms (src/analysis/lexicon.yaml) counted with grade words masked (and, in the *_unmasked columns, not); VADER scores the sentence with grade words masked. Every sentence: data/interim/sentences.parquet (rebuilt by `make data`, not committed).",
+        primary_key=["inspection_id", "section"],
+        fields=[
+            Field("inspection_id", "string", "Inspection (inspections.csv): the report file stem."),
+            Field(
+                "section",
+                "string",
+                "Prose section of the report; 'all prose' (every section but headline judgements, front and back matter: the decision rule's basis); 'comparable prose' (the sections SIF and ILACS reports both have: analysis.lexicon.COMPARABLE_SECTIONS).",
+                enum=(*PROSE_SECTIONS, ALL_PROSE, COMPARABLE_PROSE),
+            ),
+            Field("report_pages", "integer", "Pages of the whole report."),
+            Field("sentences", "integer", "Sentences in the section."),
+            Field("words", "integer", "Words (runs of letters, apostrophes and hyphens starting with a letter)."),
+            Field(
+                "negative_sentences",
+                "integer",
+                "Sentences with at least one term of the lexicon's negative list (grade words masked).",
+            ),
+            Field(
+                "positive_sentences",
+                "integer",
+                "The same, positive list (a positive term with a negator among the four words before it does not count).",
+            ),
+            Field("negative_sentences_unmasked", "integer", "Negative sentences with grade words not masked."),
+            Field("positive_sentences_unmasked", "integer", "Positive sentences with grade words not masked."),
+            Field("vader_negative_sentences", "integer", "Sentences whose VADER compound score is -0.05 or less."),
+            Field("vader_positive_sentences", "integer", "Sentences whose VADER compound score is 0.05 or more."),
+            Field("vader_mean", "number", "Mean VADER compound score of the sentences (-1 to 1)."),
+            Field(
+                "procedure_terms",
+                "integer",
+                "Matches of the lexicon's procedure list (records, audits, timescales, ...).",
+            ),
+            Field(
+                "practice_terms",
+                "integer",
+                "Matches of the lexicon's practice list (direct work, visits, the child's voice, ...).",
+            ),
+            Field("words_per_sentence", "number", "words / sentences."),
+            Field("negative_share", "number", "negative_sentences / sentences."),
+            Field("positive_share", "number", "positive_sentences / sentences."),
+            Field("negative_share_unmasked", "number", "negative_sentences_unmasked / sentences."),
+            Field("positive_share_unmasked", "number", "positive_sentences_unmasked / sentences."),
+            Field("vader_negative_share", "number", "vader_negative_sentences / sentences."),
+            Field("vader_positive_share", "number", "vader_positive_sentences / sentences."),
+            Field(
+                "procedure_share",
+                "number",
+                "procedure_terms / (procedure_terms + practice_terms); empty when both are 0.",
+                required=False,
+            ),
+        ],
+    ),
+    "report_terms": dict(
+        description="Word counts of the reports' prose (grade words masked) by comparison group (SIF with its re-inspections, ILACS standard, ILACS short), the inspection's overall grade and section, for the sections both frameworks' reports have ('comparable prose' sums them) and the words used at least 200 times in the section over all groups: the input of the log-odds comparison of notebooks/20_report_language (analysis.logodds).",
+        primary_key=["group", "grade", "section", "term"],
+        fields=[
+            Field("group", "string", "Comparison group.", enum=("SIF", "ILACS standard", "ILACS short")),
+            Field("grade", "string", "Overall grade of the inspection.", enum=tuple(GRADES)),
+            Field(
+                "section",
+                "string",
+                "A section both SIF and ILACS reports have (analysis.lexicon.COMPARABLE_SECTIONS), or 'comparable prose' (their sum).",
+                enum=(*COMPARABLE_SECTIONS, COMPARABLE_PROSE),
+            ),
+            Field("term", "string", "A word, lower-cased (analysis.lexicon.tokens)."),
+            Field("count", "integer", "Times used."),
+        ],
+    ),
+    "report_quotes": dict(
+        description="Example sentences the report-language notebook quotes, each with its report and page: for the ten words that most distinguish each pair of groups within grade (comparable prose, analysis.logodds with its default prior), two sentences per word; and for each group, grade and lexicon list, three sentences with a term of the list. Chosen by the lowest SHA-256 of the sentence text, so the same on every build.",
+        primary_key=["kind", "key", "inspection_id", "page", "text"],
+        fields=[
+            Field("kind", "string", "'distinguishing' or 'lexicon <list>'."),
+            Field("key", "string", "'<group a> vs <group b>: <word>' or '<group>, <grade>'."),
+            Field("inspection_id", "string", "Inspection (inspections.csv)."),
+            Field("page", "integer", "Page of the report the sentence starts on (1-based)."),
+            Field("section", "string", "Section of the report.", enum=PROSE_SECTIONS),
+            Field("group", "string", "Comparison group of the report.", enum=("SIF", "ILACS standard", "ILACS short")),
+            Field("grade", "string", "Overall grade of the inspection.", enum=tuple(GRADES)),
+            Field("text", "string", "The sentence, white space folded, page furniture removed."),
+            Field("source", "string", "Raw file path with #page=N."),
+        ],
+    ),
     "extraction_log": dict(
         description="One row per raw report file: read and parsed, or skipped with the reason.",
         primary_key=["file"],
@@ -239,6 +325,35 @@ TABLES: dict[str, dict] = {
                 enum=("parsed", "skipped", "failed", "not used"),
             ),
             Field("reason", "string", "Why skipped, or warnings raised while parsing.", required=False),
+        ],
+    ),
+}
+
+
+#: Tables written to data/interim (large, rebuilt by `make data`, not committed; not in datapackage.json).
+INTERIM_TABLES: dict[str, dict] = {
+    "sentences": dict(
+        description="Every sentence of every report (data/interim/sentences.parquet), in reading order, with its page, section and counts (analysis.build.language).",
+        primary_key=["inspection_id", "sentence"],
+        fields=[
+            Field("inspection_id", "string", "Inspection (inspections.csv): the report file stem."),
+            Field("sentence", "integer", "Number of the sentence in the report, from 1."),
+            Field("page", "integer", "Page its first word is on (1-based)."),
+            Field("section", "string", "Section of the report (analysis.lexicon.SECTIONS).", enum=SECTIONS),
+            Field("text", "string", "The sentence, white space folded, page furniture removed."),
+            Field("words", "integer", "Words."),
+            Field("negative", "integer", "Matches of the negative list, grade words masked."),
+            Field("positive", "integer", "Matches of the positive list, grade words masked."),
+            Field("negative_unmasked", "integer", "Matches of the negative list, grade words kept."),
+            Field("positive_unmasked", "integer", "Matches of the positive list, grade words kept."),
+            Field("procedure", "integer", "Matches of the procedure list."),
+            Field("practice", "integer", "Matches of the practice list."),
+            Field(
+                "vader",
+                "number",
+                "VADER compound score, grade words masked; empty outside the prose sections.",
+                required=False,
+            ),
         ],
     ),
 }

@@ -4,7 +4,8 @@
 files against sources.yaml and starts the reading, for `python -m analysis.build`, which starts it
 before importing the rest of the build (pandas, pandera, python-calamine: about 1 s of imports that
 then overlap the reading instead of delaying it; `make bench` measures the build against its floor).
-This module and the parsers import neither pandas nor the ODS or schema libraries, so the workers
+The same worker splits the report's text into sentences (analysis.build.language), so each PDF is
+read once. This module and the parsers import neither pandas nor the ODS or schema libraries, so the workers
 forked from it are small.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis import paths
-from analysis.build import pdf_text
+from analysis.build import language, pdf_text
 from analysis.build.parse_ilacs import parse_ilacs
 from analysis.build.parse_sif import parse_lac_2013, parse_lscb_review, parse_sif
 from analysis.build.records import ParsedReport
@@ -33,16 +34,22 @@ REPORTS_FOLDER = Path("ofsted") / "reports"
 
 
 def parse_one(report: pdf_text.Report) -> ParsedReport:
-    """Run the parser for a report's type; a parser crash becomes a warning on that report.
+    """Run the parser for a report's type, then split the same page texts into sentences
+    (analysis.build.language); a crash of either becomes a warning on that report.
 
     Module-level, so that the reader's worker processes can be handed it."""
     parser = PARSERS.get(report.report_type)
     if parser is None:
         return ParsedReport(report.file, report.report_type, warnings=["no parser for this report type"])
     try:
-        return parser(report)
+        parsed = parser(report)
     except Exception as error:  # noqa: BLE001 - logged per file, the build goes on
-        return ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
+        parsed = ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
+    try:
+        parsed.text = language.read_text(report)
+    except Exception as error:  # noqa: BLE001 - logged per file (report_text.csv then has no row for it)
+        parsed.warnings.append(f"sentence splitting failed: {error!r}")
+    return parsed
 
 
 def start(raw_dir: Path = paths.DATA_RAW) -> pdf_text.Reading | None:

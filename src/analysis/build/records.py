@@ -17,6 +17,8 @@ from analysis.build.pdf_text import Report
 if TYPE_CHECKING:  # annotations only: the parsers that import this module need no pandas
     import pandas as pd
 
+    from analysis.build.language import ReportText
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -97,6 +99,7 @@ class ParsedReport:
     lead_inspector: str | None = None  # as printed, titles ("HMI", "Her Majesty's Inspector") removed
     lead_inspector_page: int | None = None
     warnings: list[str] = field(default_factory=list)
+    text: ReportText | None = None  # sentences and their counts (analysis.build.language), set by extract.parse_one
 
     def grade(self, area: str) -> str | None:
         """The grade for a harmonised area, or None."""

@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis import paths, schema
 from analysis.build import authorities as las
-from analysis.build import covariates, extract, official, validate
+from analysis.build import covariates, extract, official, text_tables, validate
 from analysis.build import pdf_text as reports
 from analysis.build.parse_sif_context import merge_earlier
 from analysis.build.records import Inputs, PreviousInspection
@@ -538,7 +538,15 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
         "extraction_log": _extraction_log(inputs).sort_values("file").reset_index(drop=True),
         "statistical_neighbours": inputs.statistical_neighbours,
     }
+    # Load inputs: the sentences the workers split. Process data: the language tables.
+    sentences = text_tables.sentences(inputs)
+    grouping = text_tables.groups(tables)
+    tables["report_text"] = text_tables.report_text(inputs, sentences)
+    tables["report_terms"], missing_grade = text_tables.report_terms(inputs, grouping)
+    tables["report_quotes"] = text_tables.report_quotes(sentences, grouping, tables["report_terms"])
     summary = validate.summarise(inputs, tables, matches, earlier)
+    summary["text"] = text_tables.summary(inputs, sentences, tables["report_text"], missing_grade)
+    tables["sentences"] = sentences  # written to data/interim (save)
     return tables, summary
 
 
@@ -555,11 +563,20 @@ def save(
     summary: dict,
     out_dir: Path = paths.DATA_PROCESSED,
     validation_report: Path = paths.REPORTS / "validation.md",
+    interim_dir: Path | None = None,
 ) -> None:
-    """Validate every table, write them to a new folder, then swap it in for out_dir in one step."""
+    """Validate every table, write them to a new folder, then swap it in for out_dir in one step.
+
+    The interim tables (schema.INTERIM_TABLES: every sentence) go to interim_dir (default: the
+    folder `interim` beside out_dir) once the processed folder is in place."""
+    interim_dir = out_dir.with_name("interim") if interim_dir is None else interim_dir
+    interim = {name: tables[name] for name in schema.INTERIM_TABLES if name in tables}
+    tables = {name: frame for name, frame in tables.items() if name not in interim}
     fields = fields_by_table(tables)
     for name, frame in tables.items():
         validate.validate_table(name, frame, fields[name])
+    for name, frame in interim.items():
+        validate.validate_table(name, frame, schema.INTERIM_TABLES[name]["fields"])
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the data folder is for everyone to read
@@ -577,7 +594,17 @@ def save(
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    for name, frame in interim.items():
+        save_interim(frame, interim_dir / f"{name}.parquet")
     validate.write_validation_report(summary, validation_report)
+
+
+def save_interim(frame: pd.DataFrame, path: Path) -> None:
+    """Write one interim table as Parquet (pyarrow, no index), through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    frame.to_parquet(partial, engine="pyarrow", index=False, compression="zstd")
+    os.replace(partial, path)
 
 
 def recover(out_dir: Path) -> None:

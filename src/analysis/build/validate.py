@@ -22,7 +22,7 @@ from analysis.build import authorities as las
 from analysis.build import covariates, official
 from analysis.build.parse_sif_context import check_context
 from analysis.build.records import Inputs
-from analysis.schema import TABLES, Field
+from analysis.schema import INTERIM_TABLES, TABLES, Field
 from analysis.vocab import (
     AREA_CROSSWALK,
     AREA_LABELS,
@@ -62,7 +62,7 @@ def pandera_schema(table: str, fields: list[Field]) -> pa.DataFrameSchema:
 def validate_table(table: str, frame: pd.DataFrame, fields: list[Field]) -> pd.DataFrame:
     """Enforce a table's schema and primary key; raise pandera's error naming every failing value."""
     frame = pandera_schema(table, fields).validate(frame, lazy=True)
-    key = TABLES[table]["primary_key"]
+    key = (TABLES | INTERIM_TABLES)[table]["primary_key"]
     duplicated = frame[frame.duplicated(key, keep=False)]
     if not duplicated.empty:
         raise ValueError(f"{table}: primary key {key} is not unique:\n{duplicated.head(20).to_string()}")
@@ -428,6 +428,28 @@ def validation_markdown(summary: dict[str, Any]) -> str:
         f"- DfE groupings (April 2021): {sn['authorities']} authorities, {sn['rows']} rows; neighbours per "
         f"authority: {', '.join(f'{k}: {v}' for k, v in sn['neighbours_per_authority'].items()) or 'none'}.",
     ]
+    text = summary.get("text")
+    if text is not None:
+        lines += [
+            "",
+            "## Report language (report_text.csv, data/interim/sentences.parquet)",
+            f"- Reports read: {text['reports_read']}; with prose sentences (a row in report_text.csv): "
+            f"{text['reports_with_text']}; without: {len(text['reports_without_text'])}.",
+        ]
+        lines += [f"  - `{r}`: {why}" for r, why in text["reports_without_text"].items()]
+        lines += [
+            f"- Sentences: {text['sentences']} ({text['prose_sentences']} in prose sections; "
+            f"{text['share_of_words_in_prose']:.1%} of words); page-furniture lines removed: {text['furniture_lines_removed']}.",
+            f"- Sentences over 2,000 characters (a sign of a failed split): {text['sentences_over_2000_chars']}. The longest:",
+        ]
+        lines += [
+            f'  - {x["chars"]} characters, `{x["inspection_id"]}` p{x["page"]} ({x["section"]}): "{x["start"]}..."'
+            for x in text["longest_sentences"]
+        ]
+        lines += ["- Sentences per section: " + ", ".join(f"{k} {v}" for k, v in text["sections"].items()) + "."]
+        lines += [
+            f"- Left out of the term tables (no overall grade): {', '.join(text['term_tables_without_grade']) or 'none'}."
+        ]
     lines += ["", "## Known gaps", "", summary["known_gaps"]["note"], ""]
     return "\n".join(lines)
 
@@ -509,6 +531,23 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
             "|---|---|---|",
         ]
         lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in fields[table]]
+    for table, spec in INTERIM_TABLES.items():
+        lines += [
+            "",
+            f"## data/interim/{table}.parquet (not committed; `make data` rebuilds it)",
+            "",
+            spec["description"],
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
+        lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in spec["fields"]]
+    lines += [
+        "",
+        "The word lists, one line of justification per term, are in `src/analysis/lexicon.yaml`; how a sentence",
+        "is split and scored is in `src/analysis/build/language.py`, and the decision rule that turns the",
+        "measures into verdicts on H05-H07 in `src/analysis/text/language_rule.yaml`.",
+    ]
     lines += ["", "## la_context measures", "", "| measure | from |", "|---|---|"]
     lines += [f"| `{m.measure}` | DfE/ONS `{m.file}`, column `{m.column}` |" for m in covariates.DFE_MEASURES]
     lines += [

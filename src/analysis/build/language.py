@@ -1,0 +1,368 @@
+"""Sentences of a report, with their page and section, and each sentence's language counts.
+
+Runs in the worker process that read the report (analysis.build.extract.parse_one), on the same
+page texts the parsers read: no second pass over the PDFs. What is done, in order:
+
+1. Page furniture is removed (FURNITURE below, each rule with the report that showed it): running
+   headers and the "Inspection of ..." banner, page numbers, footnote markers and footnote texts,
+   bullet glyphs, and PDFium's U+FFFE (a hyphen at a line break) is read as "-".
+2. Each line is assigned to a section (analysis.lexicon.SECTIONS) by the headings in HEADINGS, a
+   heading being one to three whole lines that match a pattern in full (a sentence that merely starts
+   with the same words is not a heading); heading lines themselves are not sentences. A report starts
+   in "headline judgements" (the title page and grade table); an ILACS report's summary starts after
+   the "Overall effectiveness" row of its table.
+3. Lines are joined into paragraphs (a numbered paragraph, a bullet, a heading or a blank line starts
+   a new one; a paragraph runs on over a page break), and each paragraph is split into sentences by
+   syntok (rule based, no model). A sentence's page is the page its first word is on.
+4. Each sentence is scored: words; matches of the lexicon's four lists (analysis.lexicon), with grade
+   words masked and, for the negative and positive lists, also unmasked; and, for sentences of the
+   prose sections (analysis.lexicon.PROSE_SECTIONS), VADER's compound score (vaderSentiment, its
+   bundled lexicon, nothing downloaded) of the sentence with grade words masked, and the masked
+   words counted for the term tables.
+
+Assumed: headings and boilerplate are recognised from their wording (the patterns below); a line
+that no heading claims stays in the section before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from syntok import segmenter
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis import lexicon
+from analysis.build.pdf_text import ILACS, Report
+
+GRADE_SUFFIX = r"(?:(?:\s+(?:is|are)(?: that (?:it|they))?)?:?\s*(?:outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\.?)?"
+TRAILER = r"[?:]?(?:\s+\d{1,3})?"  # a question mark or colon, and a page number in a list of headings
+
+#: Section headings: (pattern matched in full against one to three folded, lower-cased lines, section
+#: or None for a heading that changes nothing, report that showed the wording).
+HEADINGS: tuple[tuple[str, str | None, str], ...] = (
+    (r"contents", "front matter", "80429_birmingham_2014-05-23.pdf p2"),
+    (r"section 1:? the local authority", None, "80429_birmingham_2014-05-23.pdf p3"),
+    (r"(?:inspection judgements about )?the local authority", None, "SIF reports, judgement part"),
+    (r"inspection findings", None, "SIF reports, 2016 onward"),
+    (
+        r"(?:section 1:? the local authority [–-] )?(?:summary of (?:key )?findings|executive summary|summary)",
+        "summary",
+        "80429_birmingham_2014-05-23.pdf p3; 'Section 1: The local authority - Summary of findings',"
+        " 80426_barnsley_2014-08-08.pdf p3",
+    ),
+    (r"summary for children and young people", "summary for children", "SIF reports"),
+    (
+        r"what does the local authority need to improve|recommendations|areas for improvement"
+        r"|what needs to improve(?: in this local authority)?",
+        "recommendations",
+        "SIF: 'What does the local authority need to improve?'; ILACS: 'What needs to improve?'",
+    ),
+    (
+        r"information about this local authority area|children living in this area|child protection in this area"
+        r"|children looked after in this area|other information about this area|previous ofsted inspections"
+        r"|other ofsted inspections|local leadership",
+        "context",
+        "SIF reports, 'Information about this local authority area'",
+    ),
+    (
+        r"(?:the )?experiences? and progress of children who need help and protection",
+        "help and protection",
+        "SIF and ILACS judgement sections",
+    ),
+    (
+        r"(?:the )?experiences? and progress of children looked after and achieving permanence",
+        "children in care",
+        "SIF judgement section",
+    ),
+    (
+        r"(?:the )?experiences? and progress of children in care(?: and care leavers)?",
+        "children in care",
+        "ILACS; 2018-19 ILACS reports join care leavers to children in care",
+    ),
+    (
+        r"(?:the graded judge?ment (?:about|for) the )?(?:the )?experiences? and progress of care leavers",
+        "care leavers",
+        "SIF ('The graded judgement for the experiences and progress of care leavers is inadequate',"
+        " 80429_birmingham_2014-05-23.pdf p25; '... about the experience ...' later) and ILACS",
+    ),
+    (
+        r"(?:the graded judge?ment (?:about|for) )?adoption performance",
+        "adoption",
+        "SIF judgement section; 'The graded judgment for adoption performance is that it requires improvement',"
+        " 80418_norfolk_2015-10-20.pdf p27",
+    ),
+    (r"leadership, management and governance", "leadership", "SIF judgement section"),
+    (
+        r"(?:the )?impact of leaders on social work practice(?: with children and families)?",
+        "leadership",
+        "ILACS judgement section",
+    ),
+    (
+        r"(?:section 2:? )?(?:review of )?(?:inspection findings [–-] )?the (?:effectiveness of the )?local safeguarding"
+        r" children board(?: \(lscb\))?",
+        "LSCB",
+        "SIF reports, section 2",
+    ),
+    (r"information about this inspection|the inspection team", "inspection details", "SIF reports"),
+    (
+        r"what the inspection judg(?:e)?ments mean(?::? (?:for )?the (?:local authority|lscb))?",
+        "back matter",
+        "SIF reports: the grade descriptors ('What the inspection judgements mean: the local authority', two lines)",
+    ),
+)
+_HEADINGS = tuple((re.compile(f"(?:{p}){GRADE_SUFFIX}{TRAILER}"), s, why) for p, s, why in HEADINGS)
+#: The words a heading of HEADINGS can start with: lines starting otherwise are not tried (speed; the
+#: tests check that every heading still starts with one).
+HEADING_START = re.compile(
+    r"(?:contents|section|inspection|the|summary|executive|what|recommendations|areas|information|children"
+    r"|child|other|previous|local|experiences?|leadership|impact|review|adoption)\b"
+)
+
+#: Lines that start Ofsted's boilerplate at the end of a report (no heading before it).
+BACK_MATTER = re.compile(
+    r"(?:the office for standards in education, children['’]s services and skills \(ofsted\)|ofsted has a remit"
+    r"|if you would like a copy of this document|© crown copyright|any complaints about the inspection)"
+)
+
+#: Furniture rules (what, pattern, report that showed it).
+FURNITURE = (
+    ("page number or footnote marker on a line of its own", r"^\s*\d{1,3}\s*$", "80418_norfolk_2015-10-20.pdf p4"),
+    (
+        "running banner 'Inspection of ... services' and its dates and page number line",
+        r"^inspection of .{0,100}$ then ^.*\d{4}\s+\d{1,3}$",
+        "2733690_cumberland_2024-11-26.pdf p2 onward",
+    ),
+    (
+        "footnote text: a marker line, or a line starting with the marker and a capital, after a blank line",
+        r"^\s*$ then ^\d{1,2}( [A-Z].*)?$ to the end of the page",
+        "80429_birmingham_2014-05-23.pdf p1; 80418_norfolk_2015-10-20.pdf p4",
+    ),
+    ("footnote marker stuck to a word ('board1')", r"(?<=[a-z)’'])\d{1,2}\b", "80429_birmingham_2014-05-23.pdf p1"),
+    ("bullet glyph", "[\\uf06e\\uf02d\\uf0a7\\uf0be\\uf0b7◼•▪●]", "SIF and ILACS bullet lists"),
+)
+#: A line that is only a grade: right after a heading it is the heading's grade, not a sentence.
+GRADE_LINE = re.compile(r"(?:outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\.?")
+#: The judgement sections: a "Summary" heading inside one is that section's own summary (SIF), and
+#: "Recommendations" inside the LSCB section are the board's.
+JUDGEMENT_SECTIONS = ("help and protection", "children in care", "adoption", "care leavers", "leadership", "LSCB")
+PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+BANNER = re.compile(r"^\s*(?:[A-Z][\w ,&'’.-]{0,60} )?Inspection of .{0,100}$")
+BANNER_DATES = re.compile(r"^.*\d{4}\s+\d{1,3}\s*$")
+FOOTNOTE_START = re.compile(r"^\s*\d{1,2}(?:\s+[A-Z(‘“].*)?\s*$")
+STUCK_MARKER = re.compile(r"(?<=[a-z)’'])\d{1,2}\b")
+BULLET = re.compile("^\\s*[\\uf06e\\uf02d\\uf0a7\\uf0be\\uf0b7◼•▪●]\\s*")
+NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+\S")
+OVERALL_ROW = re.compile(r"^overall effectiveness\b")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+VADER_NEGATIVE, VADER_POSITIVE = -0.05, 0.05  # VADER's documented thresholds of its compound score
+VADER_MASK = "gradeword"  # what a grade word becomes for VADER (not in its lexicon: neutral)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a report and its counts (see the module docstring)."""
+
+    page: int  # 1-based page its first word is on
+    section: str  # analysis.lexicon.SECTIONS
+    text: str  # white space folded, furniture removed
+    words: int
+    negative: int  # matches of the lexicon's negative list, grade words masked
+    positive: int  # the same, positive list
+    negative_unmasked: int  # negative list, grade words not masked
+    positive_unmasked: int
+    procedure: int  # procedure list (masked text)
+    practice: int  # practice list
+    vader: float | None  # VADER compound score of the masked sentence, -1..1; None outside PROSE_SECTIONS
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report's sentences, what furniture was removed, and its word counts for the term tables."""
+
+    sentences: tuple[Sentence, ...]
+    pages: int
+    furniture_lines: int  # lines removed as furniture (page numbers, banners, footnotes)
+    terms: dict[str, Counter]  # prose section -> masked, lower-cased word counts
+
+
+def clean_page(text: str, number: int) -> tuple[list[str], int]:
+    """A page's lines with the furniture removed, and how many lines were removed.
+
+    `number` is 1-based; the banner is looked for on every page but the first (where the title is)."""
+    lines = text.replace("\ufffe", "-").split("\n")
+    removed = 0
+    # Running banner (ILACS, late SIF): the first non-empty lines.
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if (
+        first is not None
+        and number > 1
+        and BANNER.match(lines[first].strip())
+        and not lines[first].strip().endswith(".")
+    ):
+        removed += 1
+        lines = lines[first + 1 :]
+        nxt = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if nxt is not None and BANNER_DATES.match(lines[nxt]) and len(lines[nxt]) < 80:
+            removed += 1
+            lines = lines[nxt + 1 :]
+    # Footnote texts: after a blank line, a line that is a marker (alone or before its text) to the end.
+    for i in range(1, len(lines)):
+        if not lines[i - 1].strip() and FOOTNOTE_START.match(lines[i]) and i > len(lines) // 3:
+            tail = [line for line in lines[i:] if line.strip()]
+            if tail and not PAGE_NUMBER.match(tail[0]) or len(tail) > 1:
+                removed += len(tail)
+                lines = lines[:i]
+                break
+    while lines and not lines[0].strip():  # a paragraph runs on over a page break
+        lines = lines[1:]
+    kept = []
+    for line in lines:
+        if PAGE_NUMBER.match(line):
+            removed += 1
+            continue
+        kept.append(STUCK_MARKER.sub("", line.rstrip()))
+    return kept, removed
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _heading(lines: list[str], i: int) -> tuple[int, str | None] | None:
+    """(lines the heading takes, its section) if a heading starts at lines[i], else None."""
+    if not HEADING_START.match(_fold(lines[i])):
+        return None
+    for k in (3, 2, 1):  # the longest heading first: "What the inspection judgements mean: the local / authority"
+        if i + k > len(lines) or not all(line.strip() for line in lines[i : i + k]):
+            continue
+        candidate = _fold(" ".join(lines[i : i + k]))
+        if len(candidate) > 160:
+            continue
+        for pattern, section, _ in _HEADINGS:
+            if pattern.fullmatch(candidate):
+                return k, section
+    return None
+
+
+def paragraphs(report: Report) -> tuple[list[tuple[str, str, list[tuple[int, int]]]], int]:
+    """(section, paragraph text, [(offset, page)...]) for every paragraph, and furniture lines removed."""
+    section = "headline judgements"
+    out: list[tuple[str, str, list[tuple[int, int]]]] = []
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length = 0
+    removed_total = 0
+
+    def flush() -> None:
+        nonlocal parts, starts, length
+        if parts:
+            out.append((section, " ".join(parts), starts))
+        parts, starts, length = [], [], 0
+
+    for number, page_text in enumerate(report.pages, start=1):
+        lines, removed = clean_page(page_text, number)
+        removed_total += removed
+        contents = False
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if not line.strip():
+                flush()
+                i += 1
+                continue
+            if contents:  # the rest of a contents page is front matter
+                i += 1
+                continue
+            folded = _fold(line)
+            if BACK_MATTER.match(folded) and section != "back matter":
+                flush()
+                section = "back matter"
+            # The title page's grade table names the judgement areas: no headings there.
+            heading = None if number == 1 and section == "headline judgements" else _heading(lines, i)
+            if heading is not None:
+                flush()
+                taken, new = heading
+                if new == "front matter":
+                    contents = True
+                kept = (section in JUDGEMENT_SECTIONS and new == "summary") or (
+                    section == "LSCB" and new == "recommendations"
+                )
+                if new is not None and not kept:
+                    section = new
+                i += taken
+                if i < len(lines) and GRADE_LINE.fullmatch(_fold(lines[i])):
+                    i += 1
+                continue
+            bullet = BULLET.match(line)
+            if bullet or NUMBERED.match(line):
+                flush()
+                line = line[bullet.end() :] if bullet else line
+            text = line.strip()
+            if text:
+                starts.append((length + (1 if parts else 0), number))
+                length += len(text) + (1 if parts else 0)
+                parts.append(text)
+            if section == "headline judgements" and report.report_type == ILACS and OVERALL_ROW.match(folded):
+                flush()
+                section = "summary"
+            i += 1
+    flush()
+    return out, removed_total
+
+
+@cache
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def _page_at(starts: list[tuple[int, int]], offset: int) -> int:
+    page = starts[0][1]
+    for start, number in starts:
+        if start > offset:
+            break
+        page = number
+    return page
+
+
+def read_text(report: Report) -> ReportText:
+    """Sentences and counts of one report (see the module docstring)."""
+    scorer = lexicon.scorer()
+    vader = _vader()
+    found, removed = paragraphs(report)
+    sentences: list[Sentence] = []
+    terms: dict[str, Counter] = {}
+    for section, text, starts in found:
+        prose = section in lexicon.PROSE_SECTIONS
+        for paragraph in segmenter.analyze(text):
+            for tokens in paragraph:
+                if not tokens:
+                    continue
+                body = "".join(token.spacing + token.value for token in tokens).strip()
+                if not WORD.search(body):
+                    continue
+                masked = lexicon.tokens(scorer.mask(body))
+                plain = scorer.counts(lexicon.tokens(scorer.unmasked(body)))
+                counts = scorer.counts(masked)
+                sentences.append(
+                    Sentence(
+                        page=_page_at(starts, tokens[0].offset),
+                        section=section,
+                        text=body,
+                        words=len(WORD.findall(body)),
+                        negative=counts["negative"],
+                        positive=counts["positive"],
+                        negative_unmasked=plain["negative"],
+                        positive_unmasked=plain["positive"],
+                        procedure=counts["procedure"],
+                        practice=counts["practice"],
+                        vader=round(vader.polarity_scores(scorer.grade.sub(VADER_MASK, body))["compound"], 4)
+                        if prose
+                        else None,
+                    )
+                )
+                if prose:
+                    terms.setdefault(section, Counter()).update(word for word in masked if word != lexicon.MASK_WORD)
+    return ReportText(tuple(sentences), len(report.pages), removed, terms)
