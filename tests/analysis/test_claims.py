@@ -509,9 +509,15 @@ def test_differences_are_explained_by_the_basis_that_reproduces_them(run) -> Non
         inadequate = evaluations[("C10", "inadequate")]
         assert "counting every inspection" in inadequate.explanation and "Birmingham" in inadequate.explanation
     assert "no other basis tried reproduces it" in evaluations[("C02", "inadequate")].explanation
-    # H05's notebook (20_report_language) does not exist yet; H01's (19_goalposts_verdict) has not run here.
-    assert "does not exist yet" in evaluations[("H05", "model")].explanation
+    # Neither H05's notebook (20_report_language) nor H01's (19_goalposts_verdict) has run here.
+    assert "20_report_language has not been run" in evaluations[("H05", "model")].explanation
     assert "has not been run" in evaluations[("H01", "model")].explanation
+
+
+def test_a_hypothesis_whose_notebook_does_not_exist_is_not_yet_tested_and_says_so() -> None:
+    result = computations.model_verdict(None, notebook="notebooks/99_no_such_notebook", hypothesis="H05")
+    assert result.value == computations.NOT_YET_TESTED
+    assert result.note == "notebooks/99_no_such_notebook does not exist yet"
 
 
 def test_the_registry_windows_are_read_from_the_registry(raw_registry: dict) -> None:

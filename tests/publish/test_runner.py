@@ -884,13 +884,14 @@ def test_every_model_notebook_runs_with_at_least_two_parameter_sets() -> None:
     sets: dict[str, int] = {}
     for run in runner.load_runs():
         sets[run.notebook.name] = sets.get(run.notebook.name, 0) + 1
-    models = {name: n for name, n in sets.items() if name[:2] in {"10", "11", "12", "13", "19"}}
+    models = {name: n for name, n in sets.items() if name[:2] in {"10", "11", "12", "13", "19", "20"}}
     assert sorted(models) == [
         "10_transitions.ipynb",
         "11_cohorts.ipynb",
         "12_learning_effect.ipynb",
         "13_deprivation_region.ipynb",
         "19_goalposts_verdict.ipynb",
+        "20_report_language.ipynb",
     ]
     assert min(models.values()) >= 2, models
 
@@ -947,7 +948,14 @@ def test_the_verdict_report_applies_the_committed_rule_to_the_records_of_the_mod
 def test_each_model_run_leaves_a_tidy_results_table(fresh_build) -> None:
     out, _ = fresh_build
     header = "model,comparison,statistic,estimate,ci_low,ci_high,p_value,n,parameters"
-    for name in ("10_transitions", "11_cohorts", "12_learning_effect", "13_deprivation_region", "19_goalposts_verdict"):
+    for name in (
+        "10_transitions",
+        "11_cohorts",
+        "12_learning_effect",
+        "13_deprivation_region",
+        "19_goalposts_verdict",
+        "20_report_language",
+    ):
         lines = (out / "tables" / f"{name}.csv").read_text().splitlines()
         assert lines[0] == header and len(lines) > 2, name
     transitions = pd.read_csv(out / "tables" / "10_transitions.csv")
