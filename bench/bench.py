@@ -7,6 +7,11 @@
    c. the whole `python -m analysis.build` (raw checks, every input, tables, validation, save) as a
       subprocess; it rewrites data/processed with identical files.
    Each with its ratio to the floor. Target: the whole build within 1.3x of the floor on 2 cores.
+   d. the report-language cost inside it (issue 9; target: at most 15 s added to `make data`): (b)
+      again with the parsers only (no sentences), the difference being the sentence splitting and
+      scoring in the workers; plus the language tables and the Parquet file in the main process
+      (analysis.build.text_tables and tables.save_interim, timed in an in-process build into a
+      temporary folder).
    `--repeat N` runs the three in turn N times and prints the best of each (a shared machine is noisy).
    `--pypdf` adds a plain single-process pypdf reading of the same pages (about 3 minutes).
 2. Report builds: a cold `analysis.publish --force` (every notebook) and a warm no-change rerun
@@ -26,8 +31,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from analysis import paths
-from analysis.build.extract import parse_one
+from analysis.build import tables, text_tables
+from analysis.build.extract import PARSERS, parse_one
 from analysis.build.pdf_text import read_reports
+from analysis.build.records import ParsedReport
 
 WORKERS = 2
 USAGE = "usage: python bench/bench.py [--repeat N] [--skip-reports] [--pypdf] [--skip-pypdf (the default)]"
@@ -64,6 +71,52 @@ def time_extraction(report_dir: Path) -> tuple[float, int, int]:
     seconds = time.perf_counter() - start
     assert len(parsed) == len(read)
     return seconds, len(read), sum(len(r.pages) for r in read)
+
+
+def parse_without_text(report):
+    """parse_one without the sentences: the parsers only (module-level, for the workers)."""
+    parser = PARSERS.get(report.report_type)
+    return ParsedReport(report.file, report.report_type) if parser is None else parser(report)
+
+
+def time_parsers_only(report_dir: Path) -> float:
+    """(d) read and parse as (b), without splitting the reports into sentences."""
+    start = time.perf_counter()
+    read_reports(report_dir, workers=WORKERS, parse=parse_without_text)
+    return time.perf_counter() - start
+
+
+def time_language_tables(raw_dir: Path) -> float:
+    """(d) the language tables' share of an in-process build (into a temporary folder)."""
+    import tempfile
+
+    spent = [0.0]
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+
+        return wrapper
+
+    names = ("sentences", "groups", "report_text", "report_terms", "report_quotes", "summary")
+    originals = {name: getattr(text_tables, name) for name in names}
+    save_interim = tables.save_interim
+    try:
+        for name, function in originals.items():
+            setattr(text_tables, name, timed(function))
+        tables.save_interim = timed(save_interim)
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "processed"
+            tables.build(raw_dir, out, Path(folder) / "validation.md")
+    finally:
+        for name, function in originals.items():
+            setattr(text_tables, name, function)
+        tables.save_interim = save_interim
+    return spent[0]
 
 
 def time_pypdf(report_dir: Path) -> tuple[float, int]:
@@ -103,12 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report_dir = paths.DATA_RAW / "ofsted" / "reports"
     # (a), (b), (c) in turn, `--repeat N` times; the best of each (a shared machine's noise only adds).
-    floor = seconds = build = float("inf")
+    floor = seconds = build = parsers = language_tables = float("inf")
     for _ in range(repeats):
         run_floor, files, floor_pages = time_floor(report_dir)
         run_seconds, reports, pages = time_extraction(report_dir)
         run_build = time_command([sys.executable, "-m", "analysis.build"])
         floor, seconds, build = min(floor, run_floor), min(seconds, run_seconds), min(build, run_build)
+        parsers = min(parsers, time_parsers_only(report_dir))
+        language_tables = min(language_tables, time_language_tables(paths.DATA_RAW))
     best = f" (best of {repeats})" if repeats > 1 else ""
     print(
         f"(a) text floor, pypdfium2 text only ({WORKERS} proc.): {files} files, {floor_pages} pages: {floor:6.2f} s{best}"
@@ -118,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"(c) whole `python -m analysis.build` (subprocess):                        {build:6.2f} s{best}")
     print(f"ratios to the floor: (b) {seconds / floor:.2f}x, (c) {build / floor:.2f}x (target for (c): <= 1.3x)")
+    print(f"(d) read + parse without sentences ({WORKERS} proc.):                      {parsers:6.2f} s{best}")
+    print(
+        f"    report language: sentences in the workers {seconds - parsers:.2f} s + tables and Parquet "
+        f"{language_tables:.2f} s = {seconds - parsers + language_tables:.2f} s added (target <= 15 s)"
+    )
     if "--pypdf" in argv:
         plain, plain_pages = time_pypdf(report_dir)
         print(f"plain pypdf text of the same files (1 process):      {plain_pages} pages in {plain:.2f} s")

@@ -138,10 +138,20 @@ display(
 # The framework effect on each measure (ILACS side minus SIF) as *d*, the coefficient over the pooled
 # within-framework standard deviation, from the mixed model with the overall grade (and, for contrast,
 # without it: the grade control is what separates "inspectors write more negatively" from "more
-# councils were inadequate").
+# councils were inadequate"). Readability is the Flesch reading ease (higher: easier), from syllables
+# counted by textstat 0.7.3 (pinned: its later releases download an NLTK corpus at run time).
 
 # %%
-measures = [negative, language.POSITIVE_MEASURE[lexicon], "negative_balance", "log_words", "words_per_sentence", "procedure_share", "vader_mean"]
+measures = [
+    negative,
+    language.POSITIVE_MEASURE[lexicon],
+    "negative_balance",
+    "log_words",
+    "words_per_sentence",
+    "flesch_reading_ease",
+    "procedure_share",
+    "vader_mean",
+]
 effects = []
 for measure in measures:
     for control in (True, False):

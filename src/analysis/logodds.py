@@ -7,15 +7,18 @@ with counts y_a, y_b in the two sets (totals n_a, n_b) and prior counts alpha_w 
             - log((y_b + alpha_w) / (n_b + alpha_0 - y_b - alpha_w)),
     var(delta_w) ~ 1 / (y_a + alpha_w) + 1 / (y_b + alpha_w),   z_w = delta_w / sqrt(var).
 
-The prior is informative: alpha_w is the word's share of the pooled counts times `prior_size`
-(Monroe et al. use the corpus itself; the default prior size here is the mean per-word count over the
-vocabulary times 100, the scale of their example, and is a parameter). A few lines of numpy (issue 9: the PyPI
+The prior is informative: alpha_w is the word's share of the two sets' pooled counts times alpha_0,
+`prior_size`. By default alpha_0 is the pooled count itself (the prior weighs as much as the data:
+this project's choice, which shrinks rare words hard and leaves common ones nearly as counted; a
+parameter). A few lines of numpy (issue 9: the PyPI
 package for it is broken).
 
 Within strata (the overall grade, so that an inadequate report's words are compared with another
-inadequate report's), each stratum gives delta and var and the pooled estimate is their
-inverse-variance weighted mean (a fixed-effect meta-analysis over strata): stated here as the
-assumption the notebook makes. Shared by both halves: the build picks its example sentences for the
+inadequate report's), each stratum gives delta and var, with the prior of that stratum's own pooled
+counts (a prior shared across strata would pull the smaller side of a stratum toward the other
+strata's word shares and invent a difference), and the pooled estimate is their inverse-variance
+weighted mean (a fixed-effect meta-analysis over strata): stated here as the assumption the notebook
+makes. Shared by both halves: the build picks its example sentences for the
 words this ranks first; notebooks/20_report_language ranks with it.
 """
 
@@ -31,7 +34,7 @@ def log_odds(
     """(delta, var) for each word: set a against set b (positive delta: more used in a).
 
     `prior`: per-word prior shares (default the pooled counts' shares); `prior_size`: alpha_0
-    (default the mean pooled count per word times 100)."""
+    (default the pooled count)."""
     a = np.asarray(counts_a, dtype=float)
     b = np.asarray(counts_b, dtype=float)
     if a.shape != b.shape or a.ndim != 1:
@@ -40,7 +43,7 @@ def log_odds(
     if pooled.sum() <= 0:
         raise ValueError("expected some words counted, found none")
     share = pooled / pooled.sum() if prior is None else np.asarray(prior, dtype=float) / np.sum(prior)
-    alpha0 = float(pooled.mean() * 100) if prior_size is None else float(prior_size)
+    alpha0 = float(pooled.sum()) if prior_size is None else float(prior_size)
     alpha = np.maximum(share * alpha0, 1e-9)
     na, nb = a.sum(), b.sum()
     delta = np.log((a + alpha) / (na + alpha0 - a - alpha)) - np.log((b + alpha) / (nb + alpha0 - b - alpha))
@@ -51,17 +54,16 @@ def log_odds(
 def stratified(
     pairs: list[tuple[np.ndarray, np.ndarray]], prior_size: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(delta, z) pooled over strata: each stratum's (counts_a, counts_b) scored by log_odds with the
-    prior of all strata pooled, then the inverse-variance weighted mean of the strata's deltas."""
+    """(delta, z) pooled over strata: each stratum's (counts_a, counts_b) scored by log_odds with its
+    own pooled counts as prior, then the inverse-variance weighted mean of the strata's deltas."""
     if not pairs:
         raise ValueError("expected at least one stratum, found none")
-    total = sum(a + b for a, b in pairs)
-    weights = np.zeros_like(total, dtype=float)
-    weighted = np.zeros_like(total, dtype=float)
+    weights = np.zeros(len(pairs[0][0]), dtype=float)
+    weighted = np.zeros_like(weights)
     for a, b in pairs:
         if np.sum(a) == 0 or np.sum(b) == 0:
             continue  # a stratum with one side empty says nothing about the difference
-        delta, var = log_odds(a, b, prior=total, prior_size=prior_size)
+        delta, var = log_odds(a, b, prior_size=prior_size)
         weights += 1.0 / var
         weighted += delta / var
     if not weights.any():

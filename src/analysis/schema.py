@@ -241,6 +241,11 @@ TABLES: dict[str, dict] = {
             Field("sentences", "integer", "Sentences in the section."),
             Field("words", "integer", "Words (runs of letters, apostrophes and hyphens starting with a letter)."),
             Field(
+                "syllables",
+                "integer",
+                "Syllables of the words (textstat 0.7.3, from pyphen's en_US hyphenation dictionary).",
+            ),
+            Field(
                 "negative_sentences",
                 "integer",
                 "Sentences with at least one term of the lexicon's negative list (grade words masked).",
@@ -266,6 +271,11 @@ TABLES: dict[str, dict] = {
                 "Matches of the lexicon's practice list (direct work, visits, the child's voice, ...).",
             ),
             Field("words_per_sentence", "number", "words / sentences."),
+            Field(
+                "flesch_reading_ease",
+                "number",
+                "Flesch reading ease, 206.835 - 1.015 words per sentence - 84.6 syllables per word (higher: easier to read).",
+            ),
             Field("negative_share", "number", "negative_sentences / sentences."),
             Field("positive_share", "number", "positive_sentences / sentences."),
             Field("negative_share_unmasked", "number", "negative_sentences_unmasked / sentences."),
@@ -342,6 +352,7 @@ INTERIM_TABLES: dict[str, dict] = {
             Field("section", "string", "Section of the report (analysis.lexicon.SECTIONS).", enum=SECTIONS),
             Field("text", "string", "The sentence, white space folded, page furniture removed."),
             Field("words", "integer", "Words."),
+            Field("syllables", "integer", "Syllables of its words (textstat 0.7.3)."),
             Field("negative", "integer", "Matches of the negative list, grade words masked."),
             Field("positive", "integer", "Matches of the positive list, grade words masked."),
             Field("negative_unmasked", "integer", "Matches of the negative list, grade words kept."),

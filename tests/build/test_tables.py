@@ -17,7 +17,17 @@ from analysis.build import official
 from analysis.build import tables as build
 from analysis.build.sources import RawDataError
 
-TABLES = ["inspections", "judgements", "local_authorities", "la_context", "extraction_log", "statistical_neighbours"]
+TABLES = [
+    "inspections",
+    "judgements",
+    "local_authorities",
+    "la_context",
+    "extraction_log",
+    "statistical_neighbours",
+    "report_text",
+    "report_terms",
+    "report_quotes",
+]
 OUTPUTS = [f"{t}.csv" for t in TABLES] + ["datapackage.json", "validation.json", "README.md"]
 
 
@@ -160,6 +170,31 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path, raw_dir: Pat
     build.build(raw_dir, again, tmp_path / "validation.md")
     for name in OUTPUTS:
         assert (built / name).read_bytes() == (again / name).read_bytes(), name
+    sentences = "interim/sentences.parquet"  # every sentence, beside the processed folder (not committed)
+    assert (built.parent / sentences).read_bytes() == (tmp_path / sentences).read_bytes()
+
+
+def test_every_report_has_its_sentences_and_none_is_a_failed_split(built: Path, summary) -> None:
+    text = summary["text"]
+    assert text["reports_read"] == text["reports_with_text"] == 431 and text["reports_without_text"] == {}
+    assert text["sentences_over_2000_chars"] == 0
+    assert len(text["longest_sentences"]) == 5 and text["longest_sentences"][0]["chars"] < 2000
+    sentences = pd.read_parquet(built.parent / "interim" / "sentences.parquet")
+    assert len(sentences) == text["sentences"] > 150_000
+    assert sentences["inspection_id"].nunique() == 431
+    assert not sentences["text"].str.contains(r"Inspection of .{0,60} children’s services\s+\d", regex=True).any()
+    prose = sentences[sentences["section"] != "headline judgements"]
+    assert not prose["text"].str.match(r"^\d{1,3}\.\s").any()  # paragraph numbers are dropped
+    assert (
+        sentences["vader"].isna()
+        == ~sentences["section"].isin(
+            [
+                s
+                for s in sentences["section"].unique()
+                if s not in ("headline judgements", "front matter", "back matter")
+            ]
+        )
+    ).all()
 
 
 def _raw_copy_with(tmp_path: Path, raw_dir: Path) -> Path:

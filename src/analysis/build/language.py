@@ -12,10 +12,12 @@ page texts the parsers read: no second pass over the PDFs. What is done, in orde
    in "headline judgements" (the title page and grade table); an ILACS report's summary starts after
    the "Overall effectiveness" row of its table.
 3. Lines are joined into paragraphs (a numbered paragraph, a bullet, a heading or a blank line starts
-   a new one; a paragraph runs on over a page break), and each paragraph is split into sentences by
+   a new one, and the paragraph number or bullet is dropped; a paragraph runs on over a page break), and each paragraph is split into sentences by
    syntok (rule based, no model). A sentence's page is the page its first word is on.
 4. Each sentence is scored: words; matches of the lexicon's four lists (analysis.lexicon), with grade
-   words masked and, for the negative and positive lists, also unmasked; and, for sentences of the
+   words masked and, for the negative and positive lists, also unmasked; syllables (textstat 0.7.3,
+   whose counts come from pyphen's bundled hyphenation dictionary: nothing downloaded), for the
+   Flesch reading ease of each section; and, for sentences of the
    prose sections (analysis.lexicon.PROSE_SECTIONS), VADER's compound score (vaderSentiment, its
    bundled lexicon, nothing downloaded) of the sentence with grade words masked, and the masked
    words counted for the term tables.
@@ -31,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
+import textstat
 from syntok import segmenter
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -131,9 +134,9 @@ BACK_MATTER = re.compile(
 FURNITURE = (
     ("page number or footnote marker on a line of its own", r"^\s*\d{1,3}\s*$", "80418_norfolk_2015-10-20.pdf p4"),
     (
-        "running banner 'Inspection of ... services' and its dates and page number line",
-        r"^inspection of .{0,100}$ then ^.*\d{4}\s+\d{1,3}$",
-        "2733690_cumberland_2024-11-26.pdf p2 onward",
+        "running banner 'Inspection of ... services' and its dates (and page number) line",
+        r"^inspection of .{0,100}$ then ^.*\d{4}(\s+\d{1,3})?$",
+        "2733690_cumberland_2024-11-26.pdf p2 onward; the page number above it, 80494_enfield_2024-09-04.pdf",
     ),
     (
         "footnote text: a marker line, or a line starting with the marker and a capital, after a blank line",
@@ -150,11 +153,13 @@ GRADE_LINE = re.compile(r"(?:outstanding|good|requires? improvement(?: to be goo
 JUDGEMENT_SECTIONS = ("help and protection", "children in care", "adoption", "care leavers", "leadership", "LSCB")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 BANNER = re.compile(r"^\s*(?:[A-Z][\w ,&'’.-]{0,60} )?Inspection of .{0,100}$")
-BANNER_DATES = re.compile(r"^.*\d{4}\s+\d{1,3}\s*$")
+BANNER_DATES = re.compile(r"^.*\d{4}(?:\s+\d{1,3})?\s*$")  # "7 to 18 October 2024 2"; Enfield 2024: no page number
 FOOTNOTE_START = re.compile(r"^\s*\d{1,2}(?:\s+[A-Z(‘“].*)?\s*$")
 STUCK_MARKER = re.compile(r"(?<=[a-z)’'])\d{1,2}\b")
 BULLET = re.compile("^\\s*[\\uf06e\\uf02d\\uf0a7\\uf0be\\uf0b7◼•▪●]\\s*")
-NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+\S")
+NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)](?:\s+|(?=[A-Z]))"
+)  # "12. ", "b) ", "20.Life-story" (2018 ILACS)
 OVERALL_ROW = re.compile(r"^overall effectiveness\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 VADER_NEGATIVE, VADER_POSITIVE = -0.05, 0.05  # VADER's documented thresholds of its compound score
@@ -169,6 +174,7 @@ class Sentence:
     section: str  # analysis.lexicon.SECTIONS
     text: str  # white space folded, furniture removed
     words: int
+    syllables: int  # textstat 0.7.3's syllable count (pyphen's bundled en_US hyphenation) of its words
     negative: int  # matches of the lexicon's negative list, grade words masked
     positive: int  # the same, positive list
     negative_unmasked: int  # negative list, grade words not masked
@@ -191,23 +197,33 @@ class ReportText:
 def clean_page(text: str, number: int) -> tuple[list[str], int]:
     """A page's lines with the furniture removed, and how many lines were removed.
 
-    `number` is 1-based; the banner is looked for on every page but the first (where the title is)."""
+    `number` is 1-based. On the first page the banner is furniture only where the title repeats it
+    below (80533_nottingham_2022-09-05.pdf, 80538_plymouth_2024-03-15.pdf): otherwise it is the title."""
     lines = text.replace("\ufffe", "-").split("\n")
     removed = 0
-    # Running banner (ILACS, late SIF): the first non-empty lines.
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if (
-        first is not None
-        and number > 1
-        and BANNER.match(lines[first].strip())
-        and not lines[first].strip().endswith(".")
-    ):
-        removed += 1
-        lines = lines[first + 1 :]
-        nxt = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if nxt is not None and BANNER_DATES.match(lines[nxt]) and len(lines[nxt]) < 80:
-            removed += 1
-            lines = lines[nxt + 1 :]
+
+    def next_line(start: int, skip_numbers: bool = False) -> int | None:
+        return next(
+            (
+                i
+                for i in range(start, len(lines))
+                if lines[i].strip() and not (skip_numbers and PAGE_NUMBER.match(lines[i]))
+            ),
+            None,
+        )
+
+    # Running banner (ILACS, late SIF): the first non-empty lines, after the page number if it comes
+    # first (80494_enfield_2024-09-04.pdf), and its dates line.
+    first = next_line(0, skip_numbers=True)
+    if first is not None and BANNER.match(lines[first].strip()) and not lines[first].strip().endswith("."):
+        end = first + 1
+        dates = next_line(end)
+        if dates is not None and BANNER_DATES.match(lines[dates]) and len(lines[dates]) < 80:
+            end = dates + 1
+        after = next_line(end, skip_numbers=True)
+        if number > 1 or (after is not None and BANNER.match(lines[after].strip())):
+            removed += sum(1 for line in lines[:end] if line.strip())  # the page number above it too
+            lines = lines[end:]
     # Footnote texts: after a blank line, a line that is a marker (alone or before its text) to the end.
     for i in range(1, len(lines)):
         if not lines[i - 1].strip() and FOOTNOTE_START.match(lines[i]) and i > len(lines) // 3:
@@ -296,10 +312,10 @@ def paragraphs(report: Report) -> tuple[list[tuple[str, str, list[tuple[int, int
                 if i < len(lines) and GRADE_LINE.fullmatch(_fold(lines[i])):
                     i += 1
                 continue
-            bullet = BULLET.match(line)
-            if bullet or NUMBERED.match(line):
+            bullet = BULLET.match(line) or NUMBER.match(line)
+            if bullet:
                 flush()
-                line = line[bullet.end() :] if bullet else line
+                line = line[bullet.end() :]
             text = line.strip()
             if text:
                 starts.append((length + (1 if parts else 0), number))
@@ -311,6 +327,12 @@ def paragraphs(report: Report) -> tuple[list[tuple[str, str, list[tuple[int, int
             i += 1
     flush()
     return out, removed_total
+
+
+@cache
+def _syllables(word: str) -> int:
+    """Syllables of one word by textstat (pinned at 0.7.3: later releases need an NLTK download)."""
+    return textstat.syllable_count(word)
 
 
 @cache
@@ -341,17 +363,22 @@ def read_text(report: Report) -> ReportText:
                 if not tokens:
                     continue
                 body = "".join(token.spacing + token.value for token in tokens).strip()
-                if not WORD.search(body):
+                words = WORD.findall(body)
+                if not words:
                     continue
-                masked = lexicon.tokens(scorer.mask(body))
-                plain = scorer.counts(lexicon.tokens(scorer.unmasked(body)))
+                unmasked = scorer.unmasked(body)
+                masked_text = scorer.grade.sub(lexicon.MASK_WORD, unmasked)  # = scorer.mask(body)
+                masked = lexicon.tokens(masked_text)
                 counts = scorer.counts(masked)
+                # Without a grade word the two texts are one: count once.
+                plain = counts if masked_text == unmasked else scorer.counts(lexicon.tokens(unmasked))
                 sentences.append(
                     Sentence(
                         page=_page_at(starts, tokens[0].offset),
                         section=section,
                         text=body,
-                        words=len(WORD.findall(body)),
+                        words=len(words),
+                        syllables=sum(_syllables(word) for word in words),
                         negative=counts["negative"],
                         positive=counts["positive"],
                         negative_unmasked=plain["negative"],

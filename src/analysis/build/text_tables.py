@@ -8,7 +8,8 @@ row in inspections.csv (framework, inspection type) and its overall grade in jud
 - `report_text` (report_text.csv): the measures per report and prose section, over all prose
   sections ("all prose", the decision rule's basis) and over the sections both frameworks' reports
   have ("comparable prose", analysis.lexicon.COMPARABLE_SECTIONS): words, sentences, words per sentence, the shares of sentences with a
-  negative or positive term (lexicon, grade words masked and not), the same by VADER's compound score
+  negative or positive term (lexicon, grade words masked and not), the Flesch reading ease, the same by
+  VADER's compound score
   (<= -0.05 negative, >= 0.05 positive, its documented thresholds), procedure and practice terms;
 - `report_terms` (report_terms.csv): counts of every word (grade words masked) by comparison group
   (SIF, ILACS standard, ILACS short), overall grade and section, for the comparable sections
@@ -52,6 +53,7 @@ SENTENCE_COLUMNS = [
     "section",
     "text",
     "words",
+    "syllables",
     "negative",
     "positive",
     "negative_unmasked",
@@ -79,6 +81,7 @@ def sentences(inputs: Inputs) -> pd.DataFrame:
                     s.section,
                     s.text,
                     s.words,
+                    s.syllables,
                     s.negative,
                     s.positive,
                     s.negative_unmasked,
@@ -89,7 +92,16 @@ def sentences(inputs: Inputs) -> pd.DataFrame:
                 )
             )
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
-    for column in ("sentence", "page", "words", "negative", "positive", "negative_unmasked", "positive_unmasked"):
+    for column in (
+        "sentence",
+        "page",
+        "words",
+        "syllables",
+        "negative",
+        "positive",
+        "negative_unmasked",
+        "positive_unmasked",
+    ):
         frame[column] = frame[column].astype("Int64")
     frame["procedure"] = frame["procedure"].astype("Int64")
     frame["practice"] = frame["practice"].astype("Int64")
@@ -114,6 +126,7 @@ def report_text(inputs: Inputs, frame: pd.DataFrame) -> pd.DataFrame:
     out = grouped.agg(
         sentences=("text", "size"),
         words=("words", "sum"),
+        syllables=("syllables", "sum"),
         negative_sentences=("neg", "sum"),
         positive_sentences=("pos", "sum"),
         negative_sentences_unmasked=("neg_u", "sum"),
@@ -127,6 +140,8 @@ def report_text(inputs: Inputs, frame: pd.DataFrame) -> pd.DataFrame:
     pages = {file.removesuffix(".pdf"): p.text.pages for file, p in inputs.parsed.items() if p.text is not None}
     out.insert(2, "report_pages", out["inspection_id"].map(pages).astype("Int64"))
     out["words_per_sentence"] = out["words"] / out["sentences"]
+    # Flesch (1948) reading ease with the en_US constants textstat uses: higher is easier.
+    out["flesch_reading_ease"] = 206.835 - 1.015 * out["words_per_sentence"] - 84.6 * out["syllables"] / out["words"]
     out["negative_share"] = out["negative_sentences"] / out["sentences"]
     out["positive_share"] = out["positive_sentences"] / out["sentences"]
     out["negative_share_unmasked"] = out["negative_sentences_unmasked"] / out["sentences"]
@@ -193,50 +208,63 @@ def report_terms(inputs: Inputs, grouping: pd.DataFrame) -> tuple[pd.DataFrame, 
     return frame, missing
 
 
-def _first_by_hash(candidates: pd.DataFrame, k: int) -> pd.DataFrame:
-    keys = candidates["text"].map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest())
-    return candidates.assign(_key=keys).sort_values(["_key", "inspection_id", "sentence"]).head(k).drop(columns="_key")
-
-
 def report_quotes(frame: pd.DataFrame, grouping: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
     """Example sentences for the distinguishing words and for each lexicon list (module docstring)."""
     prose = frame[frame["section"].isin(COMPARABLE_SECTIONS)].merge(
         grouping.dropna(subset=["grade"]), on="inspection_id"
     )
+    # The deterministic order: SHA-256 of the text, then report and sentence number.
+    keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in prose["text"]]
+    prose = prose.assign(_key=keys).sort_values(["_key", "inspection_id", "sentence"]).reset_index(drop=True)
     scorer = lexicon.scorer()
-    quotes = []
+    wanted: dict[str, set[str]] = {}  # group -> words to quote
+    ranked_pairs = []
     for i, a in enumerate(GROUPS):
         for b in GROUPS[i + 1 :]:
             ranked = logodds.distinguishing(terms, a, b, COMPARABLE_PROSE)
-            for group, words in ((a, ranked["term"].head(QUOTED_TERMS)), (b, ranked["term"].tail(QUOTED_TERMS)[::-1])):
-                pool = prose[prose["group"] == group]
-                for word in words:
-                    has = pool[pool["text"].map(lambda t, w=word: w in lexicon.tokens(scorer.mask(t)))]
-                    for row in _first_by_hash(has, QUOTES_PER_TERM).itertuples(index=False):
-                        quotes.append(dict(kind="distinguishing", key=f"{a} vs {b}: {word}", row=row))
-    for group in GROUPS:
-        for grade in sorted(prose.loc[prose["group"] == group, "grade"].unique()):
-            pool = prose[(prose["group"] == group) & (prose["grade"] == grade)]
-            for name in lexicon.LISTS:
-                for row in _first_by_hash(pool[pool[name] > 0], QUOTES_PER_LIST).itertuples(index=False):
-                    quotes.append(dict(kind=f"lexicon {name}", key=f"{group}, {grade}", row=row))
-    out = pd.DataFrame(
-        [
-            dict(
-                kind=q["kind"],
-                key=q["key"],
-                inspection_id=q["row"].inspection_id,
-                page=q["row"].page,
-                section=q["row"].section,
-                group=q["row"].group,
-                grade=q["row"].grade,
-                text=q["row"].text,
-                source=f"ofsted/reports/{q['row'].inspection_id}.pdf#page={q['row'].page}",
+            ranked_pairs.append(
+                (a, b, list(ranked["term"].head(QUOTED_TERMS)), list(ranked["term"].tail(QUOTED_TERMS))[::-1])
             )
-            for q in quotes
-        ]
+            wanted.setdefault(a, set()).update(ranked_pairs[-1][2])
+            wanted.setdefault(b, set()).update(ranked_pairs[-1][3])
+    # Each wanted word's first sentences in that order, in one pass over the sentences.
+    first: dict[tuple[str, str], list[int]] = {}
+    remaining = {group: set(words) for group, words in wanted.items()}  # words still short of quotes
+    for index, (group, text) in enumerate(zip(prose["group"], prose["text"])):
+        words = remaining.get(group)
+        if not words:
+            if not any(remaining.values()):
+                break  # every word has its quotes
+            continue
+        for word in words.intersection(lexicon.tokens(scorer.mask(text))):
+            found = first.setdefault((group, word), [])
+            found.append(index)
+            if len(found) == QUOTES_PER_TERM:
+                words.discard(word)
+    picked: list[tuple[str, str, int]] = []
+    for a, b, words_a, words_b in ranked_pairs:
+        for group, words in ((a, words_a), (b, words_b)):
+            for word in words:
+                picked += [("distinguishing", f"{a} vs {b}: {word}", i) for i in first.get((group, word), [])]
+    for (group, grade), part in prose.groupby(["group", "grade"], sort=True):
+        for name in lexicon.LISTS:
+            picked += [
+                (f"lexicon {name}", f"{group}, {grade}", i) for i in part.index[part[name] > 0][:QUOTES_PER_LIST]
+            ]
+    rows = prose.loc[[i for _, _, i in picked]].reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "kind": [k for k, _, _ in picked],
+            "key": [key for _, key, _ in picked],
+            "inspection_id": rows["inspection_id"],
+            "page": rows["page"].astype("Int64"),
+            "section": rows["section"],
+            "group": rows["group"],
+            "grade": rows["grade"],
+            "text": rows["text"],
+            "source": "ofsted/reports/" + rows["inspection_id"] + ".pdf#page=" + rows["page"].astype(str),
+        }
     )
-    out["page"] = out["page"].astype("Int64")
     return out.sort_values(["kind", "key", "inspection_id", "page", "text"]).reset_index(drop=True)
 
 

@@ -1,0 +1,231 @@
+"""Sentences of the reports (analysis.build.language): furniture removal, sections and splitting on
+pages checked by hand against the PDFs (a SIF, an ILACS standard and an ILACS short report), and the
+lexicon's scoring and grade-word masking on known sentences."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from analysis import lexicon
+from analysis.build import language
+from analysis.build.pdf_text import Report, classify, read_pdf_pages
+
+SIF_REPORT = "80429_birmingham_2014-05-23.pdf"
+ILACS_STANDARD = "2733690_cumberland_2024-11-26.pdf"
+ILACS_SHORT = "80473_hartlepool_2024-05-16.pdf"  # an ILACS short inspection (inspections.csv)
+
+
+def _report(report_dir: Path, name: str) -> Report:
+    pages = read_pdf_pages(report_dir / name)
+    return Report(name, "", "", "", "", tuple(pages), classify(pages))
+
+
+@pytest.fixture(scope="module")
+def texts(report_dir: Path) -> dict[str, language.ReportText]:
+    return {name: language.read_text(_report(report_dir, name)) for name in (SIF_REPORT, ILACS_STANDARD, ILACS_SHORT)}
+
+
+def _on(text: language.ReportText, page: int) -> list[language.Sentence]:
+    return [s for s in text.sentences if s.page == page]
+
+
+def test_sif_title_page_is_headline_judgements_without_its_footnote_or_marker(texts) -> None:
+    page = _on(texts[SIF_REPORT], 1)
+    assert {s.section for s in page} == {"headline judgements"}
+    title = page[0].text
+    # "board1" on the PDF page: the footnote marker is gone, and the footnote's text with it.
+    assert "local safeguarding children board Inspection date: 18 March 2014" in title
+    assert not any("Ofsted produces this report under its power" in s.text for s in texts[SIF_REPORT].sentences)
+
+
+def test_sif_summary_page_drops_headings_page_number_and_paragraph_numbers(texts) -> None:
+    page = _on(texts[SIF_REPORT], 3)
+    assert [s.section for s in page] == ["summary"] * len(page)
+    assert page[0].text == "This local authority has serious weaknesses and is not yet good because:"
+    assert page[1].text == "The most vulnerable children in Birmingham continue to be failed by the local authority."
+    assert page[2].text.startswith("There is an insufficient focus on children who need help")
+    assert not any(s.text[0].isdigit() for s in page), [s.text[:20] for s in page if s.text[0].isdigit()]
+    assert not any(s.text.startswith(("Section 1", "Summary of key findings")) for s in page)
+
+
+def test_sif_judgement_page_starts_its_section_and_a_sentence_runs_on_over_the_page_break(texts) -> None:
+    page = _on(texts[SIF_REPORT], 12)
+    assert {s.section for s in page} == {"help and protection"}
+    assert page[0].text.startswith("Children and young people in Birmingham who need help and protection still do")
+    assert len(page) == 17
+    last = page[-1].text
+    assert last.startswith("Think Family (Troubled Families) works well to provide pathways for referral, and for")
+    assert last.endswith("means they remain with their families.")  # the rest is on page 13, after its page number
+
+
+def test_ilacs_standard_banner_is_removed_and_sections_follow_the_headings(texts) -> None:
+    text = texts[ILACS_STANDARD]
+    assert not any("Inspection of Cumberland local authority" in s.text for s in text.sentences[1:])
+    assert not any("7 to 18 October 2024" in s.text for s in text.sentences if s.page > 1)
+    first = _on(text, 1)
+    assert first[0].section == "headline judgements"
+    assert first[1].text == "This was the first inspection of Cumberland local authority children’s services."
+    assert first[1].section == "summary"
+    page2 = _on(text, 2)
+    assert [s.text for s in page2 if s.section == "recommendations"] == [
+        "The effectiveness of the response to children who have experienced neglect.",
+        "The response to children who are privately fostered.",
+        "The support for 16- and 17-year-olds who present as homeless.",
+        "The timeliness and quality of return home interviews.",
+    ]
+    assert page2[4].section == "help and protection"
+    assert page2[4].text.startswith("Most children and families benefit from thorough and robust screening")
+    # A sentence that starts on page 2 and ends on page 3, across the banner and its date line.
+    across = [s for s in text.sentences if s.text.startswith("Social workers do not always recognise the presenting")]
+    assert len(across) == 1 and across[0].page == 2
+    assert across[0].text.endswith("plans are adult-focused, with an emphasis on support to parents.")
+    assert _on(text, 3)[0].text == "The emergency duty team is a small, responsive service."
+
+
+def test_ilacs_short_report_pages(texts) -> None:
+    text = texts[ILACS_SHORT]
+    page2 = _on(text, 2)
+    assert [s.text for s in page2[:2]] == [
+        "Clarity for care leavers about their rights and entitlements through the care leavers offer.",
+        "The support and responses to care leavers in custody.",
+    ]
+    assert {s.section for s in page2[2:]} == {"help and protection"}
+    assert not any("Inspection of Hartlepool" in s.text or "18 March to 22 March 2024" in s.text for s in page2)
+    assert not any(s.text.startswith("protection: outstanding") for s in text.sentences)
+    page3 = _on(text, 3)
+    assert "Children are visited regularly in line with their needs, and they are seen alone when appropriate." in [
+        s.text for s in page3
+    ]
+
+
+def test_every_report_section_seen_in_the_three_reports(texts) -> None:
+    sif = {s.section for s in texts[SIF_REPORT].sentences}
+    assert {"summary", "recommendations", "help and protection", "children in care", "adoption", "care leavers"} <= sif
+    assert {"leadership", "LSCB", "context", "back matter"} <= sif
+    for name in (ILACS_STANDARD, ILACS_SHORT):
+        found = {s.section for s in texts[name].sentences}
+        assert {"summary", "recommendations", "help and protection", "children in care", "leadership"} <= found, name
+
+
+def test_vader_scores_prose_only_and_grade_words_count_for_nothing(texts) -> None:
+    for text in texts.values():
+        for s in text.sentences:
+            assert (s.vader is None) == (s.section not in lexicon.PROSE_SECTIONS)
+    sif = texts[SIF_REPORT].sentences
+    # Birmingham was judged inadequate throughout: unmasked, "inadequate" counts as negative every time.
+    assert sum(s.negative for s in sif) < sum(s.negative_unmasked for s in sif)
+    summary = _on(texts[SIF_REPORT], 3)
+    # "... have ultimately failed to deliver adequate care ...": "adequate" is a grade word, masked.
+    s = next(s for s in summary if "false dawns" in s.text)
+    assert s.negative >= 1 and s.positive == 0
+
+
+def test_no_sentence_is_longer_than_2000_characters_in_the_three_reports(texts) -> None:
+    assert max(len(s.text) for t in texts.values() for s in t.sentences) < 2000
+
+
+def test_heading_prefilter_changes_no_paragraph(report_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HEADING_START only skips lines no heading can start: without it the paragraphs are the same."""
+    reports = [_report(report_dir, name) for name in (SIF_REPORT, ILACS_STANDARD, ILACS_SHORT)]
+    fast = [language.paragraphs(r) for r in reports]
+    monkeypatch.setattr(language, "HEADING_START", __import__("re").compile(""))
+    assert [language.paragraphs(r) for r in reports] == fast
+
+
+# --- the lexicon on known sentences (no raw files) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scorer() -> lexicon.Scorer:
+    return lexicon.scorer()
+
+
+def _score(scorer: lexicon.Scorer, text: str, mask: bool = True) -> dict[str, int]:
+    prepared = scorer.mask(text) if mask else scorer.unmasked(text)
+    return scorer.counts(lexicon.tokens(prepared))
+
+
+def test_grade_words_are_masked_before_scoring(scorer) -> None:
+    text = "Services for children in care are good and leadership is outstanding; help requires improvement to be good."
+    assert scorer.mask(text).count(lexicon.MASK_WORD) == 3
+    assert _score(scorer, text) == {"negative": 0, "positive": 0, "procedure": 0, "practice": 0}
+    assert _score(scorer, text, mask=False)["positive"] == 3  # good, outstanding, and the "good" of "to be good"
+    assert _score(scorer, "Practice is inadequate.") == {"negative": 0, "positive": 0, "procedure": 0, "practice": 0}
+    assert _score(scorer, "Practice is inadequate.", mask=False)["negative"] == 1
+
+
+def test_negated_praise_is_not_positive_and_the_criticism_counts(scorer) -> None:
+    assert _score(scorer, "Plans are not effective and are not always timely.") == {
+        "negative": 2,  # "not effective", "not always"
+        "positive": 0,
+        "procedure": 1,  # "plans"
+        "practice": 0,
+    }
+    assert _score(scorer, "Some children are not receiving a sufficiently timely response.")["positive"] == 0
+    assert _score(scorer, "Decisions are timely and effective.")["positive"] == 2
+
+
+def test_stems_phrases_and_exclusions(scorer) -> None:
+    found = scorer.terms(
+        scorer.mask("Delays and drift in records, audits and case files; weaknesses persist."), "negative"
+    )
+    assert found == ["delays", "drift", "weaknesses"]
+    assert scorer.terms(scorer.mask("Records, audits and case files."), "procedure") == [
+        "records",
+        "audits",
+        "case files",
+    ]
+    assert scorer.terms(
+        scorer.mask("Children are seen alone and their voice is heard in direct work."), "practice"
+    ) == [
+        "seen alone",
+        "voice",
+        "direct work",
+    ]
+    # "as well as" and "well-being" are not the praise "well"; "well supported" is.
+    assert _score(scorer, "Health and well-being as well as education.")["positive"] == 0
+    assert _score(scorer, "Carers are well supported.")["positive"] == 1
+    # A hyphenated word is one word: "long-term" is not "too long".
+    assert _score(scorer, "Too long-term a view.")["negative"] == 0
+    assert _score(scorer, "Children wait too long.")["negative"] == 1
+
+
+def test_counting_all_lists_at_once_agrees_with_each_list_alone(scorer) -> None:
+    sentences = [
+        "The local authority requires improvement to be good; practice is not consistently strong.",
+        "Records of visits are poor, and audits do not always lead to timely action.",
+        "Children's wishes and feelings are heard; life story work is creative and sensitive.",
+    ]
+    for text in sentences:
+        prepared = scorer.mask(text)
+        assert scorer.counts(lexicon.tokens(prepared)) == {name: scorer.count(prepared, name) for name in lexicon.LISTS}
+
+
+def test_a_lexicon_term_without_justification_stops_loading_naming_it(tmp_path: Path) -> None:
+    source = lexicon.LEXICON_FILE.read_text(encoding="utf-8").replace(
+        "  drift: \"the inspectorate's word for plans that do not progress ('drift and delay')\"", '  drift: ""'
+    )
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(source, encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"negative.*justification.*drift"):
+        lexicon.load(bad)
+
+
+def test_splitter_vader_and_syllables_work_with_the_network_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """syntok, VADER and textstat 0.7.3 need no download: they run with every connection refused."""
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    language._vader.cache_clear()
+    language._syllables.cache_clear()
+    assert [language._syllables(w) for w in ("child", "children", "inadequate")] == [1, 2, 4]
+    analyser = language._vader()
+    assert analyser.polarity_scores("Practice is poor and children are unsafe.")["compound"] < -0.05
+    split = [len(s) for p in language.segmenter.analyze("Dr. Smith visited. Children were seen.") for s in p]
+    assert len(split) == 2
