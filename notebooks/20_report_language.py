@@ -52,7 +52,8 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from analysis import claims, lexicon as lexicon_lists, logodds, paths
+from analysis import claims, logodds, paths
+from analysis import lexicon as lexicon_lists
 from analysis.publish.figures import FRAMEWORK_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
 from analysis.text import language

@@ -12,18 +12,22 @@ page texts the parsers read: no second pass over the PDFs. What is done, in orde
    in "headline judgements" (the title page and grade table); an ILACS report's summary starts after
    the "Overall effectiveness" row of its table.
 3. Lines are joined into paragraphs (a numbered paragraph, a bullet, a heading or a blank line starts
-   a new one, and the paragraph number or bullet is dropped; a paragraph runs on over a page break), and each paragraph is split into sentences by
-   syntok (rule based, no model). A sentence's page is the page its first word is on.
-4. Each sentence is scored: words; matches of the lexicon's four lists (analysis.lexicon), with grade
-   words masked and, for the negative and positive lists, also unmasked; syllables (textstat 0.7.3,
-   whose counts come from pyphen's bundled hyphenation dictionary: nothing downloaded), for the
-   Flesch reading ease of each section; and, for sentences of the
-   prose sections (analysis.lexicon.PROSE_SECTIONS), VADER's compound score (vaderSentiment, its
-   bundled lexicon, nothing downloaded) of the sentence with grade words masked, and the masked
-   words counted for the term tables.
+   a new one, and the paragraph number or bullet is dropped; a paragraph runs on over a page break),
+   and each paragraph is split into sentences by syntok (rule based, no model). A sentence's page is
+   the page its first word is on.
+4. Each sentence is scored: words; syllables (textstat 0.7.3, whose counts come from pyphen's bundled
+   hyphenation dictionary: nothing downloaded), for the Flesch reading ease of each section; matches
+   of the lexicon's four lists (analysis.lexicon), with grade words masked and, for the negative and
+   positive lists, also unmasked; and, for sentences of the prose sections
+   (analysis.lexicon.PROSE_SECTIONS), VADER's compound score (vaderSentiment, its bundled lexicon,
+   nothing downloaded) of the sentence with grade words masked, and the masked words counted for the
+   term tables.
 
 Assumed: headings and boilerplate are recognised from their wording (the patterns below); a line
-that no heading claims stays in the section before it.
+that no heading claims stays in the section before it. Known limit: SIF reports that give adoption
+or care leavers no heading of their own (many early SIF reports grade them inside the looked after
+children section) have their sentences in "children in care"; the validation report counts the
+sentences per section.
 """
 
 from __future__ import annotations
