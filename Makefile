@@ -21,7 +21,7 @@ SHARED_CODE := src/analysis/__init__.py src/analysis/paths.py src/analysis/vocab
 	src/analysis/lexicon.py src/analysis/lexicon.yaml src/analysis/logodds.py
 DATA_CODE := $(wildcard src/analysis/build/*.py src/analysis/build/*.yaml) $(SHARED_CODE)
 
-.PHONY: all setup raw data reports test test-fast lint bench lab clean-reports help
+.PHONY: all setup raw data processed-only reports test test-fast lint bench lab clean-reports help
 all: reports
 
 help:
@@ -68,8 +68,15 @@ data: raw
 	@test -f data/processed/datapackage.json -a -f data/interim/sentences.parquet || rm -f $(STAMPS)/data
 	@$(MAKE) --no-print-directory $(STAMPS)/data
 
-reports: data
+# With the raw files, the data are checked (and rebuilt if they changed) first. Without them (a fresh
+# clone), every report renders from the committed data/processed, and one line says so.
+HAVE_RAW := $(shell test -d "$(RAW_DATA_DIR)/ofsted/reports" && echo yes)
+reports: $(if $(HAVE_RAW),data,processed-only)
 	$(BIN)/python -m analysis.publish $(if $(FORCE),--force,)
+
+processed-only: $(STAMPS)/setup
+	@test -f data/processed/datapackage.json || { echo "no raw files at $(RAW_DATA_DIR) and no data/processed: get the raw files (see data/raw/README.md), then make data" >&2; exit 1; }
+	@echo "raw files not found at $(RAW_DATA_DIR): the reports render from the committed data/processed (make data needs the raw files)"
 
 # The README's test command (and CI's): lint, then every test. Tests that need the raw files are
 # marked `raw`; without the files they are skipped with one line saying how to get them (CI fails).

@@ -213,3 +213,19 @@ def test_a_read_only_checkout_is_told_so_in_one_line_before_any_work(repo: Path,
     assert done.stderr.count("\n") == 1, done.stderr
     assert f"{repo} is not writable: make writes .venv, data/ and reports/ here; use a writable clone" in done.stderr
     assert tree_checksum(repo) == before
+
+
+def test_make_reports_without_the_raw_files_renders_from_the_committed_data_and_says_so(tmp_path: Path) -> None:
+    copy = _copy_checkout(tmp_path / "repo")
+    _fixture_runs(copy, 1)
+    done = make(copy, "reports", raw=tmp_path / "no raw here")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        f"raw files not found at {tmp_path / 'no raw here'}: the reports render from the committed data/processed"
+        in done.stdout
+    )
+    assert "analysis.build" not in done.stdout  # neither the intake nor the build ran
+    assert (copy / "reports" / "html" / "hello--n0.html").is_file()
+    shutil.rmtree(copy / "data" / "processed")
+    done = make(copy, "reports", raw=tmp_path / "no raw here")
+    assert done.returncode != 0 and "no raw files at" in done.stderr and "and no data/processed" in done.stderr
