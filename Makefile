@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Absolute, so that notebooks (run with the notebooks folder as working directory) see the same folder.
-RAW_DATA_DIR ?= ../shared/data/raw
+# Default: ../shared/data/raw beside the repository, else the files `make raw` fetched (data/download).
+RAW_DATA_DIR ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,$(if $(wildcard data/download),data/download,../shared/data/raw))
 # realpath, not $(abspath): a folder name with spaces stays one path.
 override RAW_DATA_DIR := $(shell realpath -m -- "$(RAW_DATA_DIR)")
 export RAW_DATA_DIR
@@ -21,7 +22,7 @@ SHARED_CODE := src/analysis/__init__.py src/analysis/paths.py src/analysis/vocab
 	src/analysis/lexicon.py src/analysis/lexicon.yaml src/analysis/logodds.py
 DATA_CODE := $(wildcard src/analysis/build/*.py src/analysis/build/*.yaml) $(SHARED_CODE)
 
-.PHONY: all setup raw data processed-only reports test test-fast lint bench lab clean-reports help
+.PHONY: all setup raw intake data processed-only reports test test-fast lint bench lab clean-reports help
 all: reports
 
 help:
@@ -29,6 +30,7 @@ help:
 	@echo "make test      lint and run the test suite on the real raw files"
 	@echo "make test-fast the tests that need no raw files, notebook or browser run, or model fitting"
 	@echo "make data      build only the processed dataset"
+	@echo "make raw       take in the raw files from RAW_DATA_DIR, or fetch them when it does not exist"
 	@echo "make lab       start JupyterLab with the project's kernel"
 	@echo "make bench     time extraction and report builds"
 
@@ -53,10 +55,22 @@ $(STAMPS)/setup: pyproject.toml requirements.lock
 # Raw intake runs every time (quick when nothing changed: size and mtime against data/raw/.intake.json):
 # a changed RAW_DATA_DIR, a changed raw file or a changed sources.yaml is always seen. The intake
 # rewrites data/raw/.intake.json only when something changed, and the data rule depends on it.
-raw: $(STAMPS)/setup
+intake: $(STAMPS)/setup
 	$(BIN)/python -m analysis.build.sources
 
-data/raw/.intake.json: raw
+# `make raw`: the intake from RAW_DATA_DIR when it exists; otherwise fetch every file from where it is
+# published into data/download (resumable, every SHA-256 checked, each failure named: see
+# analysis.build.fetch), then the intake from there.
+raw: $(STAMPS)/setup
+	@if [ -d "$(RAW_DATA_DIR)" ] && [ "$(RAW_DATA_DIR)" != "$(CURDIR)/data/download" ]; then \
+		$(BIN)/python -m analysis.build.sources; \
+	else \
+		echo "raw files not found at $(RAW_DATA_DIR): fetching them into data/download"; \
+		$(BIN)/python -m analysis.build.fetch --dest "$(CURDIR)/data/download" && \
+		RAW_DATA_DIR="$(CURDIR)/data/download" $(BIN)/python -m analysis.build.sources; \
+	fi
+
+data/raw/.intake.json: intake
 
 $(STAMPS)/data: data/raw/.intake.json data/raw/sources.yaml $(DATA_CODE)
 	$(BIN)/python -m analysis.build
@@ -64,7 +78,7 @@ $(STAMPS)/data: data/raw/.intake.json data/raw/sources.yaml $(DATA_CODE)
 
 # A missing data/processed (deleted, or an interrupted swap) is rebuilt (the build restores an
 # interrupted swap first).
-data: raw
+data: intake
 	@test -f data/processed/datapackage.json -a -f data/interim/sentences.parquet || rm -f $(STAMPS)/data
 	@$(MAKE) --no-print-directory $(STAMPS)/data
 

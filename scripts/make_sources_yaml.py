@@ -23,6 +23,13 @@ SOURCES = {
         publisher="Ofsted (Crown copyright)",
         url="https://reports.ofsted.gov.uk/provider/44/{URN}",
         collected_via="data-to-insight/ofsted-ilacs-scrape-tool, export_data/inspection_reports, commit 15af1ad55ef4",
+        # Where analysis.build.fetch downloads each report again: base + the percent-encoded archive
+        # path of data/raw/report_origins.csv (copied from ../shared/data/report_origins.csv).
+        download=dict(
+            base="https://raw.githubusercontent.com/data-to-insight/ofsted-ilacs-scrape-tool/15af1ad55ef4ecf0c314cf9edef12bd5bc1230a3/",
+            table="report_origins.csv",
+            folder="ofsted/reports",
+        ),
         licence="OGL-UK-3.0",
         glob="ofsted/reports/*",
     ),
