@@ -8,10 +8,13 @@ Shared by both halves
     schema     the data dictionary of data/processed (fields, enums, datapackage.json)
     las        local authority names and codes against the authority table
     checksums  SHA-256 of files and folders
+    lexicon    the report-language word lists (lexicon.yaml) and how a sentence is scored
+    logodds    the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008)
 
 The build (raw -> processed; `python -m analysis.build`, `make data`)
-    build/     sources (intake) -> pdf_text, parse_sif, parse_sif_context, parse_ilacs, official
-               (extract) -> authorities, covariates (clean) -> validate -> tables (load / process / save)
+    build/     sources (intake; fetch when the raw files are absent) -> pdf_text, parse_sif,
+               parse_sif_context, parse_ilacs, language (sentences), official (extract) -> authorities,
+               covariates (clean) -> validate -> text_tables, tables (load / process / save)
 
 The analysis (processed -> claims, models, text, reports; never imports the build)
     data       the processed tables, typed, as one Data object

@@ -80,9 +80,11 @@ LA_FIELDS: list[Field] = [
 
 TABLES: dict[str, dict] = {
     "inspections": dict(
-        description="One row per inspection of a local authority's children's services (2013-2025), "
+        description="One row per inspection of a local authority's children's services (inspections 2009-2025: the SIF and ILACS ones, 2013-2025, from their reports; the earlier ones as the SIF reports name them), "
         "from the report PDFs, the official ILACS history, earlier inspections named in SIF reports, "
         "and (flagged secondary) press reports for the five authorities whose SIF reports are missing.",
+        sources=["ofsted_reports", "ofsted_outcomes_ods", "secondary_press"],
+        foreign_keys=[("la_code", "local_authorities", "la_code")],
         primary_key=["inspection_id"],
         fields=[
             Field(
@@ -158,6 +160,8 @@ TABLES: dict[str, dict] = {
     ),
     "judgements": dict(
         description="One row per graded judgement of an inspection, on harmonised judgement areas.",
+        sources=["ofsted_reports", "ofsted_outcomes_ods", "secondary_press"],
+        foreign_keys=[("inspection_id", "inspections", "inspection_id")],
         primary_key=["inspection_id", "area"],
         fields=[
             Field("inspection_id", "string", "Inspection (inspections.csv)."),
@@ -199,11 +203,15 @@ TABLES: dict[str, dict] = {
     ),
     "local_authorities": dict(
         description="One row per local authority with children's services responsibilities since 2013.",
+        sources=["la_lookup", "dfe_childrens_social_care", "ofsted_outcomes_ods"],
+        foreign_keys=[],
         primary_key=["la_code"],
         fields=LA_FIELDS,
     ),
     "la_context": dict(
         description="Context statistics by authority and year (long format): DfE children in need, referrals, child protection plans, workforce, population, looked-after children; IMD 2019; and the statistics printed in SIF reports.",
+        sources=["dfe_childrens_social_care", "imd2019", "ofsted_reports"],
+        foreign_keys=[("la_code", "local_authorities", "la_code")],
         primary_key=["la_code", "year", "measure", "source"],
         fields=[
             Field("la_code", "string", "Canonical ONS code."),
@@ -219,6 +227,8 @@ TABLES: dict[str, dict] = {
     ),
     "statistical_neighbours": dict(
         description="The DfE statistical neighbour groupings (April 2021): for each authority its ten statistical neighbours, closest first. The 152 authorities of April 2021 and, from the file's 'Old SNs' block, the four abolished in 2019 and 2021 (Bournemouth, Poole, Dorset County, Northamptonshire); the 2023 authorities (Cumberland, Westmorland and Furness) are not in it.",
+        sources=["dfe_childrens_social_care"],
+        foreign_keys=[("la_code", "local_authorities", "la_code"), ("neighbour_code", "local_authorities", "la_code")],
         primary_key=["la_code", "rank"],
         fields=[
             Field("la_code", "string", "Canonical ONS code of the authority (local_authorities.csv)."),
@@ -226,8 +236,42 @@ TABLES: dict[str, dict] = {
             Field("rank", "integer", "1 (the closest neighbour) to 10."),
         ],
     ),
+    "inspections_wide": dict(
+        description="One row per inspection (as inspections.csv) with every judgement area's grade as a column, for reuse in a spreadsheet: the same values as inspections.csv and judgements.csv, joined (an area the inspection did not judge is empty).",
+        sources=["ofsted_reports", "ofsted_outcomes_ods", "secondary_press"],
+        foreign_keys=[("inspection_id", "inspections", "inspection_id"), ("la_code", "local_authorities", "la_code")],
+        primary_key=["inspection_id"],
+        fields=[
+            Field("inspection_id", "string", "Inspection (inspections.csv).", unique=True),
+            Field("la_code", "string", "Canonical ONS code of the authority."),
+            Field("la_name", "string", "Authority name."),
+            Field("framework", "string", "pre-SIF, SIF or ILACS.", enum=tuple(FRAMEWORKS)),
+            Field("inspection_type", "string", "Kind of inspection (inspections.csv).", enum=tuple(INSPECTION_TYPES)),
+            Field("start_date", "date", "First day on site (see inspections.csv date_precision).", required=False),
+            Field("end_date", "date", "Last day on site.", required=False),
+            Field("published_date", "date", "Date the report was published.", required=False),
+            Field(
+                "source_quality",
+                "string",
+                "primary, official or secondary (inspections.csv).",
+                enum=tuple(SOURCE_QUALITIES),
+            ),
+            Field(
+                "report_page",
+                "string",
+                "Ofsted's public page of the authority's inspection reports (reports.ofsted.gov.uk/provider/44/URN); empty for an abolished authority whose URN no raw file confirms.",
+                required=False,
+            ),
+            *[
+                Field(f"grade_{area}", "string", f"Grade of: {label}.", required=False, enum=tuple(GRADES))
+                for area, label in AREA_LABELS.items()
+            ],
+        ],
+    ),
     "report_text": dict(
         description="The language of each report (issue 9; analysis.build.language, analysis.build.text_tables): measures per report and prose section, and over all its prose ('all prose'). Sentences split by syntok after page furniture is removed; lexicon terms (src/analysis/lexicon.yaml) counted with grade words masked (and, in the *_unmasked columns, not); VADER scores the sentence with grade words masked. Every sentence: data/interim/sentences.parquet (rebuilt by `make data`, not committed).",
+        sources=["ofsted_reports"],
+        foreign_keys=[("inspection_id", "inspections", "inspection_id")],
         primary_key=["inspection_id", "section"],
         fields=[
             Field("inspection_id", "string", "Inspection (inspections.csv): the report file stem."),
@@ -292,6 +336,8 @@ TABLES: dict[str, dict] = {
     ),
     "report_terms": dict(
         description="Word counts of the reports' prose (grade words masked) by comparison group (SIF with its re-inspections, ILACS standard, ILACS short), the inspection's overall grade and section, for the sections both frameworks' reports have ('comparable prose' sums them) and the words used at least 200 times in the section over all groups: the input of the log-odds comparison of notebooks/20_report_language (analysis.logodds).",
+        sources=["ofsted_reports", "ofsted_outcomes_ods"],
+        foreign_keys=[],
         primary_key=["group", "grade", "section", "term"],
         fields=[
             Field("group", "string", "Comparison group.", enum=("SIF", "ILACS standard", "ILACS short")),
@@ -308,6 +354,8 @@ TABLES: dict[str, dict] = {
     ),
     "report_quotes": dict(
         description="Example sentences the report-language notebook quotes, each with its report and page: for the ten words that most distinguish each pair of groups within grade (comparable prose, analysis.logodds with its default prior), two sentences per word; and for each group, grade and lexicon list, three sentences with a term of the list. Chosen by the lowest SHA-256 of the sentence text, so the same on every build.",
+        sources=["ofsted_reports", "ofsted_outcomes_ods"],
+        foreign_keys=[("inspection_id", "inspections", "inspection_id")],
         primary_key=["kind", "key", "inspection_id", "page", "text"],
         fields=[
             Field("kind", "string", "'distinguishing' or 'lexicon <list>'."),
@@ -323,6 +371,8 @@ TABLES: dict[str, dict] = {
     ),
     "extraction_log": dict(
         description="One row per raw report file: read and parsed, or skipped with the reason.",
+        sources=["ofsted_reports"],
+        foreign_keys=[],
         primary_key=["file"],
         fields=[
             Field("file", "string", "Report file name.", unique=True),
@@ -370,57 +420,106 @@ INTERIM_TABLES: dict[str, dict] = {
 }
 
 
-def datapackage(fields_by_table: dict[str, list[Field]]) -> dict:
-    """A Frictionless Data Package descriptor for data/processed."""
+#: Licences of the data (sources.yaml names each source's); the authority lookup is data-to-insight's (MIT).
+LICENCES = {
+    "OGL-UK-3.0": {
+        "name": "OGL-UK-3.0",
+        "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "title": "Open Government Licence v3.0",
+    },
+    "MIT": {
+        "name": "MIT",
+        "path": "https://opensource.org/license/mit",
+        "title": "MIT License (data-to-insight lookup)",
+    },
+}
+TITLE = "Ofsted judgements of English local authority children's services: inspections 2009-2025, reports 2013-2025"
+
+
+def datapackage(
+    fields_by_table: dict[str, list[Field]],
+    sources: dict[str, dict] | None = None,
+    files: dict[str, tuple[str, int]] | None = None,
+    version: str = "",
+    created: str = "",
+) -> dict:
+    """A Frictionless Data Package descriptor for data/processed.
+
+    `sources`: data/raw/sources.yaml's sources (id -> record), for each resource's sources and
+    licences; `files`: table -> (sha256, bytes) of its CSV; `version`: the package version; `created`:
+    an ISO date-time. The build passes the newest access date of sources.yaml as `created`, so the same
+    inputs give the same descriptor byte for byte."""
     resources = []
     for table, spec in TABLES.items():
-        resources.append(
-            {
-                "name": table.replace("_", "-"),
-                "path": f"{table}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "encoding": "utf-8",
-                "description": spec["description"],
-                "schema": {
-                    "fields": [
-                        {
-                            "name": f.name,
-                            "type": f.type,
-                            "description": f.description,
-                            "constraints": {
-                                k: v
-                                for k, v in (
-                                    ("required", f.required),
-                                    ("unique", f.unique),
-                                    ("enum", list(f.enum) if f.enum else None),
-                                )
-                                if v
-                            },
-                        }
-                        for f in fields_by_table[table]
-                    ],
-                    "primaryKey": spec["primary_key"],
-                    "missingValues": [""],
-                },
-            }
-        )
-    return {
+        resource = {
+            "name": table.replace("_", "-"),
+            "path": f"{table}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "encoding": "utf-8",
+            "description": spec["description"],
+        }
+        if files and table in files:
+            digest, size = files[table]
+            resource["hash"] = f"sha256:{digest}"
+            resource["bytes"] = size
+        if sources is not None:
+            named = [sources[s] for s in spec["sources"]]
+            resource["sources"] = [
+                {
+                    "title": s["title"],
+                    **({"path": s["url"].replace("/{URN}", "")} if s["url"].startswith("http") else {}),
+                }
+                for s in named
+            ]
+            licences = {}
+            for s in named:
+                name = next((key for key in LICENCES if s["licence"].startswith(key)), None)
+                licences[name or s["licence"]] = LICENCES[name] if name else {"name": "other", "title": s["licence"]}
+            resource["licenses"] = [licences[key] for key in sorted(licences)]
+        resource["schema"] = {
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "description": f.description,
+                    "constraints": {
+                        k: v
+                        for k, v in (
+                            ("required", f.required),
+                            ("unique", f.unique),
+                            ("enum", list(f.enum) if f.enum else None),
+                        )
+                        if v
+                    },
+                }
+                for f in fields_by_table[table]
+            ],
+            "primaryKey": spec["primary_key"],
+            "foreignKeys": [
+                {"fields": column, "reference": {"resource": other.replace("_", "-"), "fields": key}}
+                for column, other, key in spec["foreign_keys"]
+            ],
+            "missingValues": [""],
+        }
+        resources.append(resource)
+    package = {
         "profile": "tabular-data-package",
         "name": "ofsted-la-childrens-services-judgements",
-        "title": "Ofsted judgements of English local authority children's services, 2013-2025",
-        "licenses": [
-            {
-                "name": "OGL-UK-3.0",
-                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-                "title": "Open Government Licence v3.0",
-            }
-        ],
-        "sources": [{"title": "See data/raw/sources.yaml"}],
+        "title": TITLE,
+        "licenses": [LICENCES["OGL-UK-3.0"], LICENCES["MIT"]],
+        "sources": [{"title": "data/raw/sources.yaml (every raw file with its publisher page and SHA-256)"}],
         "resources": resources,
     }
+    if version:
+        package["version"] = version
+    if created:
+        package["created"] = created
+    return package
 
 
-def write_datapackage(path: Path, fields_by_table: dict[str, list[Field]]) -> None:
-    """Write datapackage.json (sorted, stable) for the given table fields."""
-    path.write_text(json.dumps(datapackage(fields_by_table), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_datapackage(path: Path, fields_by_table: dict[str, list[Field]], **metadata) -> None:
+    """Write datapackage.json (stable key order) for the given table fields; `metadata`: datapackage()'s."""
+    path.write_text(
+        json.dumps(datapackage(fields_by_table, **metadata), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

@@ -27,6 +27,7 @@ TABLES = [
     "report_text",
     "report_terms",
     "report_quotes",
+    "inspections_wide",
 ]
 OUTPUTS = [f"{t}.csv" for t in TABLES] + ["datapackage.json", "validation.json", "README.md"]
 

@@ -21,14 +21,17 @@ from pathlib import Path
 
 import pandas as pd
 
+import analysis
 from analysis import paths, schema
 from analysis.build import authorities as las
 from analysis.build import covariates, extract, official, text_tables, validate
 from analysis.build import pdf_text as reports
 from analysis.build.parse_sif_context import merge_earlier
 from analysis.build.records import Inputs, PreviousInspection
-from analysis.build.sources import RawDataError, verify_raw
+from analysis.build.sources import RawDataError, load_sources, verify_raw
+from analysis.checksums import sha256_of
 from analysis.vocab import (
+    AREA_LABELS,
     CHILD_PROTECTION,
     ILACS,
     LOOKED_AFTER_CHILDREN,
@@ -494,6 +497,36 @@ def _extraction_log(inputs: Inputs) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "sha256", "report_type", "status", "reason"]).replace({"": None})
 
 
+def _inspections_wide(inspections: pd.DataFrame, judgements: pd.DataFrame, authorities: pd.DataFrame) -> pd.DataFrame:
+    """inspections.csv with each area's grade as a column and the authority's public report page."""
+    grades = judgements.pivot(index="inspection_id", columns="area", values="grade")
+    urn = authorities.set_index("la_code")["ofsted_urn"]
+    wide = inspections[
+        [
+            "inspection_id",
+            "la_code",
+            "la_name",
+            "framework",
+            "inspection_type",
+            "start_date",
+            "end_date",
+            "published_date",
+            "source_quality",
+        ]
+    ].copy()
+    page = wide["la_code"].map(urn)
+    wide["report_page"] = page.map(
+        lambda u: f"https://reports.ofsted.gov.uk/provider/44/{int(u)}" if pd.notna(u) else None
+    )
+    for area in AREA_LABELS:
+        wide[f"grade_{area}"] = wide["inspection_id"].map(grades[area]) if area in grades else None
+    return (
+        wide.astype({c: "str" for c in wide.columns if c.startswith("grade_")})
+        .replace({"nan": None})
+        .reset_index(drop=True)
+    )
+
+
 def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
     """The public tables and the validation summary."""
     matches = official.match_reports(
@@ -538,6 +571,7 @@ def process(inputs: Inputs) -> tuple[dict[str, pd.DataFrame], dict]:
         "extraction_log": _extraction_log(inputs).sort_values("file").reset_index(drop=True),
         "statistical_neighbours": inputs.statistical_neighbours,
     }
+    tables["inspections_wide"] = _inspections_wide(inspections, judgements, tables["local_authorities"])
     # Load inputs: the sentences the workers split. Process data: the language tables.
     sentences = text_tables.sentences(inputs)
     grouping = text_tables.groups(tables)
@@ -583,7 +617,18 @@ def save(
     try:
         for name, frame in tables.items():
             frame.to_csv(staging / f"{name}.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-        schema.write_datapackage(staging / "datapackage.json", fields)
+        sources = load_sources()
+        schema.write_datapackage(
+            staging / "datapackage.json",
+            fields,
+            sources=sources,
+            files={
+                name: (sha256_of(staging / f"{name}.csv"), (staging / f"{name}.csv").stat().st_size) for name in tables
+            },
+            version=analysis.__version__,
+            # The newest access date of the raw files: the same inputs give the same descriptor.
+            created=max(str(source["accessed"]) for source in sources.values() if "accessed" in source) + "T00:00:00Z",
+        )
         (staging / "validation.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
         (staging / "README.md").write_text(validate.data_dictionary_markdown(fields))
         old = out_dir.with_name(out_dir.name + ".old")

@@ -561,6 +561,12 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
     lines += [
         "",
         "The method of each (suppression marks, code changes, IMD aggregation) is documented in `src/analysis/covariates.py`.",
+        "",
+        "## How to cite",
+        "",
+        "Cite this dataset as `CITATION.cff` at the top of the repository gives it (its `references`: the dataset,",
+        "with the package version of `datapackage.json`), and Ofsted's reports and statistics as its primary sources.",
+        "Each table's sources, licences and SHA-256 are in `datapackage.json`.",
     ]
     return "\n".join(lines) + "\n"
 
