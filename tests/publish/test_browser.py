@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -162,3 +163,39 @@ def test_the_checks_catch_a_page_that_needs_the_network(browser, tmp_path: Path)
     assert any("undefinedFunction" in e for e in watch.errors)
     assert [img["width"] for img in images(page)] == [0]
     page.close()
+
+
+def test_authority_pages_open_offline_link_locally_and_the_filter_narrows_by_typing(
+    browser, built_reports: Path
+) -> None:
+    folder = built_reports / "authorities"
+    if not (DATA_PROCESSED / "local_authorities.csv").exists():
+        pytest.skip("no processed data: the fixture build has no authority pages")
+    authorities = pd.read_csv(DATA_PROCESSED / "local_authorities.csv", dtype=str)
+    pages = sorted(folder.glob("E*.html"))
+    assert len(pages) == len(authorities) == 158
+    index, watch = open_page(browser, folder / "index.html")
+    assert index.locator("#authorities tr").count() == 158
+    index.fill("#filter", "birm")
+    visible = index.locator("#authorities tr:not([hidden])")
+    assert visible.count() == 1 and visible.first.inner_text().startswith("Birmingham")
+    assert index.inner_text("#count") == "1 of 158 shown"
+    index.fill("#filter", "")
+    index.select_option("#region", "London")
+    assert index.locator("#authorities tr:not([hidden])").count() == 33
+    index.screenshot(path=str(built_reports / "screenshot-authorities.png"), full_page=True)
+    assert watch.errors == [] and watch.network == []
+    for path in pages:
+        page, page_watch = open_page(browser, path)
+        assert page_watch.errors == [] and page_watch.network == [], path.name
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            if urlparse(href).scheme:
+                assert href.startswith("https://reports.ofsted.gov.uk/provider/44/"), f"{path.name}: {href}"
+                continue
+            target = (path.parent / unquote(href.partition("#")[0])).resolve()
+            assert target.exists(), f"{path.name}: link {href} points at a missing file"
+        if path.name == "E08000025.html":  # Birmingham
+            page.screenshot(path=str(built_reports / "screenshot-authority.png"), full_page=True)
+            text = page.inner_text("body")
+            assert "Every inspection" in text and "Inadequate" in text and "Statistical neighbours" in text
+        page.close()

@@ -214,6 +214,7 @@ td.records {{ max-width: 16em; overflow-wrap: anywhere; }}
 <p class="meta">Built {html.escape(manifest["built_at"])} &middot; git <code>{html.escape(manifest["git_commit"])}</code>
 &middot; processed-data checksum <code>{html.escape(manifest["data_checksum"])}</code></p>
 <p class="meta">Packages: {versions}</p>
+{'<p><a href="authorities/index.html">Local authorities</a>: every inspection of each authority on one page, with a filter by name, region and grade.</p>' if manifest.get("authority_pages") else ""}
 <div class="runs-wrap"><table>
 <thead><tr><th>Report</th><th>Notebook</th><th>Parameters</th><th>Run</th><th>Data checksum</th><th>Git commit</th><th>Key values</th></tr></thead>
 <tbody>

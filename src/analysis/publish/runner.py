@@ -61,7 +61,8 @@ import pandas as pd
 
 from analysis.checksums import sha256_of, tree_checksum
 from analysis.models import results
-from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS, ROOT
+from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
+from analysis.publish import authorities
 from analysis.publish.html import render_html, write_atomic, write_index
 from analysis.publish.records import RECORD_ENV, TIDY_KEY, Layout, _jsonable, package_versions
 
@@ -933,7 +934,10 @@ def _build(
     manifest["failed"] = result.failed
     manifest["blocked"] = result.blocked
     write_if_changed(layout.manifest, json.dumps(manifest, indent=2, default=str))
-    write_index_if_changed(manifest, layout)
+    # One page per authority, from the processed data (each rewritten only if it changed).
+    authorities.write_pages(layout.out_dir, data_dir, DATA_RAW)
+    has_pages = (layout.out_dir / "authorities" / "index.html").is_file()
+    write_index_if_changed({**manifest, "authority_pages": has_pages}, layout)
     if result.removed:
         print(f"removed the outputs of runs no longer in {params_file}: {', '.join(result.removed)}", flush=True)
     for name, error in failures:
