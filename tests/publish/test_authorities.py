@@ -27,7 +27,7 @@ def test_an_authority_page_shows_every_inspection_with_grades_in_words(tmp_path:
     assert '<td class="g4">Inadequate</td>' in page  # the 2014 SIF, in words on its colour
     assert "https://reports.ofsted.gov.uk/provider/44/80429" in page
     assert "report 80429_birmingham_2014-05-23.pdf, page" in page  # no raw files: the page is named, not linked
-    assert "Statistical neighbours" in page and "IMD 2019 average rank" in page
+    assert "Statistical neighbours" in page and "IMD 2019: decile 10 of 10" in page  # among the most deprived
 
 
 def test_predecessors_and_successors_link_to_each_other(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 From data/processed only (inspections, judgements, local_authorities, la_context,
 statistical_neighbours): every inspection of the authority across the frameworks (SLAC, the 2012-13
 child protection inspection, SIF, ILACS) on one timeline by judgement area, each grade as text on a
-colour, with the report page and the source snippet; the grade in force today per area (its latest
-graded inspection); context over time (looked-after rate, social worker turnover) and the IMD 2019
-average rank; the statistical neighbours' latest overall grades; links to predecessors and successors.
+colour, with the report page and the source snippet; the grades in force (below); context over time
+(looked-after rate, social worker turnover) and the IMD 2019 decile (analysis.models.frame.imd_deciles,
+the deprivation models' deciles); the statistical neighbours' latest headline grades; links to
+predecessors and successors.
 Each inspection links to Ofsted's public page of the authority's reports and, when the raw files are
 in data/raw, to the local PDF at the page the grade was read from.
 
@@ -27,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.models.frame import imd_deciles
 from analysis.vocab import AREA_LABELS
 
 SHORT_AREA = {
@@ -115,6 +117,9 @@ def pages(
                 found.grade,
                 str(inspection.when.date()) if pd.notna(inspection.when) else "",
             )
+    context = t["la_context"]
+    deciles = imd_deciles(context.assign(value=pd.to_numeric(context["value"], errors="coerce")))
+    t["imd_decile"] = deciles
     out = {}
     for la in las.itertuples(index=False):
         rows = inspections[inspections["la_code"] == la.la_code]
@@ -175,8 +180,12 @@ def _authority(
     )
     context = t["la_context"][t["la_context"]["la_code"] == la.la_code]
     imd = context[context["measure"] == "imd_avg_rank"]["value"]
+    decile = t["imd_decile"].get(la.la_code)
     imd_text = (
-        f"IMD 2019 average rank {float(imd.iloc[0]):.0f} (1 = most deprived)" if len(imd) else "IMD 2019: not available"
+        f"IMD 2019: decile {decile} of 10 among the {len(t['imd_decile'])} authorities with IMD data (10 = most deprived; "
+        f"the deciles of the deprivation models), average LSOA rank {float(imd.iloc[0]):.0f} (1 = most deprived)"
+        if len(imd) and decile is not None
+        else "IMD 2019: not available"
     )
     wide = context[context["measure"].isin(["looked_after_rate", "sw_turnover_rate_fte"])].pivot_table(
         index="year", columns="measure", values="value", aggfunc="first"
