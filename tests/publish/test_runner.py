@@ -22,7 +22,7 @@ import yaml
 
 from analysis import checksums
 from analysis.models import verdict as v
-from analysis.paths import DATA_PROCESSED, NOTEBOOKS
+from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS
 from analysis.publish import html, records, runner
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -752,6 +752,20 @@ def test_fresh_build_writes_index_and_every_report_then_reruns_nothing(fresh_bui
         assert html.external_references((out / "html" / f"{run.name}.html").read_text()) == []
     again = runner.run_reports(out_dir=out)
     assert again.executed == [] and sorted(again.skipped) == sorted(r.name for r in runs)
+
+
+def test_the_landing_page_answers_first_and_findings_md_equals_the_committed_one(fresh_build) -> None:
+    out, _ = fresh_build
+    index = (out / "index.html").read_text()
+    assert index.index("What the reports found") < index.index("The reports</h2>") < index.index('href="runs.html"')
+    assert 'Did the SIF "raise the bar" or "move the goalposts"?' in index
+    assert "00_data_overview--as-at-2018-03-31" not in index.split('href="runs.html"')[0].replace('href="html/', "")
+    assert "What the dataset holds" in index and "(variant as-at-2018-03-31)" in index  # titles, not file names
+    runs_page = (out / "runs.html").read_text()
+    assert "Runs and provenance" in runs_page and "Data checksum" in runs_page
+    findings_md = (out / "FINDINGS.md").read_text()
+    assert findings_md == (REPORTS / "FINDINGS.md").read_text(), "reports/FINDINGS.md is stale: run make reports"
+    assert "- Hypotheses: H05 " in findings_md and "Verdict by the decision rule" in findings_md
 
 
 def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from analysis.publish import findings
 from analysis.publish.records import Layout
 
 # ---------------------------------------------------------------------------------------------
@@ -170,13 +171,13 @@ def _format_records(records: dict[str, Any], limit: int = 8) -> str:
     return "<br>".join(shown)
 
 
-def write_index(manifest: dict[str, Any], layout: Layout) -> None:
-    """Write index.html: one row per report with its parameters and provenance."""
+def runs_page(manifest: dict[str, Any], out_dir: Path) -> str:
+    """runs.html: one row per run with its parameters and provenance (the technical table)."""
     rows = []
     for name, entry in manifest["runs"].items():
         status = entry.get("status", "?")
         html_rel = entry.get("html")
-        has_html = bool(html_rel) and (layout.out_dir / html_rel).exists()
+        has_html = bool(html_rel) and (out_dir / html_rel).exists()
         link = f'<a href="{html.escape(html_rel)}">{html.escape(name)}</a>' if has_html else html.escape(name)
         if status == "skipped":
             link += f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
@@ -198,7 +199,7 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
         )
     versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in manifest["packages"].items())
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Ofsted children's services inspections: reports</title>
+<html lang="en"><head><meta charset="utf-8"><title>Runs and provenance: Ofsted children's services inspection reports</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; }}
 table {{ border-collapse: collapse; }}
@@ -210,11 +211,12 @@ td.records {{ max-width: 16em; overflow-wrap: anywhere; }}
 .failed {{ color: #b00; font-weight: bold; }}
 </style></head>
 <body>
-<h1>Ofsted inspections of local authority children's services: reports</h1>
+<p><a href="index.html">Findings and reports</a></p>
+<h1>Runs and provenance</h1>
+<p>Every run of every report: its notebook and parameter set, the parameters in effect, when it ran, the data checksum and commit it ran on, and the values it recorded.</p>
 <p class="meta">Built {html.escape(manifest["built_at"])} &middot; git <code>{html.escape(manifest["git_commit"])}</code>
 &middot; processed-data checksum <code>{html.escape(manifest["data_checksum"])}</code></p>
 <p class="meta">Packages: {versions}</p>
-{'<p><a href="authorities/index.html">Local authorities</a>: every inspection of each authority on one page, with a filter by name, region and grade.</p>' if manifest.get("authority_pages") else ""}
 <div class="runs-wrap"><table>
 <thead><tr><th>Report</th><th>Notebook</th><th>Parameters</th><th>Run</th><th>Data checksum</th><th>Git commit</th><th>Key values</th></tr></thead>
 <tbody>
@@ -223,8 +225,86 @@ td.records {{ max-width: 16em; overflow-wrap: anywhere; }}
 <p class="meta">Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
 </body></html>
 """
+    assert_offline(page, source="runs.html")
+    return page
+
+
+def write_index(manifest: dict[str, Any], layout: Layout) -> None:
+    """Write index.html (the findings first, then the reports by question: analysis.publish.findings)
+    and beside it runs.html (runs and provenance) and FINDINGS.md, each only where it changed."""
+    sections = []
+    for answer in findings.answers(manifest):
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in answer.lines)
+        report = ""
+        if answer.report and (layout.out_dir / "html" / f"{answer.report}.html").exists():
+            title, _ = findings.notebook_title(manifest["runs"][answer.report].get("notebook", ""))
+            report = f'<p class="see">Shown in <a href="html/{html.escape(answer.report)}.html">{html.escape(title)}</a>.</p>'
+        sections.append(f"<h3>{html.escape(answer.question)}</h3><ul>{items}</ul>{report}")
+    groups: dict[str, list[str]] = {}
+    for name, entry in manifest["runs"].items():
+        title, line = findings.notebook_title(entry.get("notebook", ""))
+        html_rel = entry.get("html")
+        has_html = bool(html_rel) and (layout.out_dir / html_rel).exists()
+        label = html.escape(title) + (
+            f' <span class="meta">(variant {html.escape(entry.get("parameter_set", ""))})</span>'
+            if entry.get("parameter_set", "default") != "default"
+            else ""
+        )
+        link = f'<a href="{html.escape(html_rel)}">{label}</a>' if has_html else label
+        status = entry.get("status", "?")
+        if status == "skipped":
+            link += f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
+        elif status != "ok":
+            link += f' <span class="failed">FAILED: {html.escape(str(entry.get("error", {}).get("ename", "")))}</span>'
+            if has_html:
+                link += ' <span class="meta">(showing the last good report)</span>'
+        groups.setdefault(findings.question_of(name), []).append(
+            f"<li>{link}" + (f'<br><span class="meta">{html.escape(line)}</span>' if line else "") + "</li>"
+        )
+    questions = [(key, question) for key, question, _ in findings.QUESTIONS] + [("other", "Other reports")]
+    listing = "".join(
+        f"<h3>{html.escape(question)}</h3><ul>{''.join(groups[key])}</ul>"
+        for key, question in questions
+        if key in groups
+    )
+    authorities = (
+        '<p><a href="authorities/index.html">Local authorities</a>: every inspection of each authority on one page, '
+        "with a filter by name, region and grade.</p>"
+        if manifest.get("authority_pages")
+        else ""
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Ofsted children's services inspections: findings and reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; padding: 0 1em; color: #222; line-height: 1.45; }}
+h3 {{ margin-bottom: 0.3em; }}
+ul {{ margin-top: 0.2em; }}
+.meta, .see {{ color: #555; font-size: 13px; }}
+.failed {{ color: #b00; font-weight: bold; }}
+</style></head>
+<body>
+<h1>Ofsted inspections of local authority children's services: findings and reports</h1>
+<p>Ofsted's Single Inspection Framework (SIF, 2013-2018) judged many more councils inadequate than the
+inspections before it; Ofsted said it had raised the bar, critics that it had moved the goalposts. These
+reports test such claims on every judgement of every inspection, each value traceable to its report page.
+The answers below are read from the reports' own records.</p>
+<h2>What the reports found</h2>
+{"".join(sections)}
+<h2>The reports</h2>
+{listing}
+{authorities}
+<p class="meta"><a href="runs.html">Runs and provenance</a>: parameters, checksums, commits and timings of every run.
+Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
+</body></html>
+"""
     assert_offline(page, source="index.html")
     write_atomic(layout.index, page)
+    for path, text in (
+        (layout.out_dir / "runs.html", runs_page(manifest, layout.out_dir)),
+        (layout.out_dir / "FINDINGS.md", findings.findings_markdown(manifest)),
+    ):
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_atomic(path, text)
 
 
 def write_atomic(path: Path, text: str) -> None:
