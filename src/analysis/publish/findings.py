@@ -90,7 +90,11 @@ def answers(manifest: dict[str, Any]) -> list[Answer]:
                 f"Verdict by the decision rule committed before the results (version {records.get('rule_version')}): "
                 f"{verdict.get('headline', 'none')}."
                 + (f" {verdict['note'][0].upper()}{verdict['note'][1:]}." if verdict.get("note") else ""),
-                *(f"{c['comparison']}: {c['verdict']}." for c in verdict.get("by_comparison", [])),
+                *(  # each primary comparison, unless the rule's note names it already
+                    f"{c['comparison']}: {c['verdict']}."
+                    for c in verdict.get("by_comparison", [])
+                    if f"{c['comparison']}: {c['verdict']}" not in verdict.get("note", "")
+                ),
                 "Hypotheses: " + "; ".join(f"{h} {v}" for h, v in _hypotheses(records)) + ".",
             )
         else:  # language
@@ -134,8 +138,8 @@ def notebook_title(notebook: str) -> tuple[str, str]:
         if not match:
             continue
         rest = [p.strip() for p in text[match.end() :].split("\n\n") if p.strip()]
-        first = " ".join(rest[0].split()) if rest else ""
-        sentence = re.split(r"(?<=[.?!:])\s", first, maxsplit=1)[0] if first else ""
+        first = re.sub(r"[*`]", "", " ".join(rest[0].split())) if rest else ""  # Markdown emphasis off
+        sentence = re.split(r"(?<=[.?!])\s", first, maxsplit=1)[0] if first else ""
         return match.group(1).strip(), sentence
     return Path(notebook).stem, ""
 
