@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.paths import ROOT
+from analysis.vocab import FRAMEWORKS
 
 #: The questions, in the order a reader meets them: (key, question, notebooks that answer it).
 QUESTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -71,7 +72,11 @@ def answers(manifest: dict[str, Any]) -> list[Answer]:
             rate = records.get("parser_agreement_overall")
             lines = (
                 f"{records.get('n_inspections')} inspections of {records.get('n_authorities')} local authorities "
-                f"with {records.get('n_judgements')} graded judgements, from SLAC (2009) through the SIF to ILACS (2025).",
+                f"with {records.get('n_judgements')} graded judgements, under the frameworks "
+                + ", ".join(
+                    sorted(records.get("frameworks", []), key=lambda f: FRAMEWORKS.index(f) if f in FRAMEWORKS else 99)
+                )
+                + ".",
                 "The ILACS parser agrees with Ofsted's official statistics on "
                 + (f"{rate:.1%}" if isinstance(rate, (int, float)) else "an unknown share")
                 + " of judgements; every value is traceable to its report page.",
