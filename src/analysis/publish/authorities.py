@@ -14,8 +14,8 @@ Assumed: the grades "in force" are those of the latest inspection with a headlin
 effectiveness; before 2013, safeguarding), ordered by start date, else publication date: a grade of
 an area that later frameworks no longer judge (the LSCB, SLAC safeguarding) is not in force. A
 secondary (press-sourced) grade is shown and marked. The grade colours are
-ColorBrewer's RdBu ends and middle, an ordinal scheme documented as safe for colour-blind readers,
-and every grade is written out as well. Pages carry no build time, so an unchanged dataset rewrites
+the reports' own (analysis.publish.figures.GRADE_COLOURS, ColorBrewer RdBu, checked under simulated
+colour blindness), and every grade is written out as well. Pages carry no build time, so an unchanged dataset rewrites
 nothing. Nothing is fetched from a network: styles and the filter script are inline.
 """
 
@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.models.frame import imd_deciles
+from analysis.publish.figures import GRADE_COLOURS
 from analysis.vocab import AREA_LABELS
 
 SHORT_AREA = {
@@ -57,14 +58,16 @@ table { border-collapse: collapse; margin: 0.5em 0 1.2em; }
 th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: left; vertical-align: top; font-size: 14px; }
 thead th { position: sticky; top: 0; background: #f4f4f4; }
 td.num { text-align: right; }
-.g1 { background: #2166ac; color: #fff; } .g2 { background: #92c5de; } .g3 { background: #f4a582; }
-.g4 { background: #b2182b; color: #fff; } .g0 { background: #e0e0e0; }
 .meta, .snippet { color: #555; font-size: 12px; }
 td.source { min-width: 18em; }
 .wide { overflow-x: auto; }
 .secondary { font-style: italic; }
 label { margin-right: 1em; }
-"""
+""" + (
+    f".g1 {{ background: {GRADE_COLOURS['Outstanding']}; color: #fff; }} .g2 {{ background: {GRADE_COLOURS['Good']}; }}\n"
+    f".g3 {{ background: {GRADE_COLOURS['Requires improvement to be good']}; }}\n"
+    f".g4 {{ background: {GRADE_COLOURS['Inadequate']}; color: #fff; }} .g0 {{ background: {GRADE_COLOURS['Not judged']}; }}\n"
+)
 
 
 def _e(value) -> str:
