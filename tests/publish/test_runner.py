@@ -768,6 +768,19 @@ def test_the_landing_page_answers_first_and_findings_md_equals_the_committed_one
     findings_md = (out / "FINDINGS.md").read_text()
     assert findings_md == (REPORTS / "FINDINGS.md").read_text(), "reports/FINDINGS.md is stale: run make reports"
     assert "- Hypotheses: H05 " in findings_md and "Verdict by the decision rule" in findings_md
+    # Each report is titled by its notebook and links its source, the data dictionary, validation and raw sources.
+    report = (out / "html" / "20_report_language.html").read_text()
+    assert "<title>Report language: do ILACS reports dwell less on negatives" in report
+    links = re.findall(
+        r'<a href="([^"]+)">(notebook source|data dictionary|validation report|raw sources and checksums)</a>', report
+    )
+    assert [label for _, label in links] == [
+        "notebook source",
+        "data dictionary",
+        "validation report",
+        "raw sources and checksums",
+    ]
+    assert all((out / "html" / href).resolve().is_file() for href, _ in links)
 
 
 def test_overview_notebook_follows_its_parameters(fresh_build, tmp_path: Path) -> None:

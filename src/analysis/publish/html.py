@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from analysis.paths import ROOT
 from analysis.publish import findings
 from analysis.publish.records import Layout
 
@@ -74,11 +75,36 @@ def report_header_html(header: dict[str, Any]) -> str:
         "this.textContent = document.body.classList.contains('show-code') ? 'Hide code' : 'Show code';\">"
         "Show code</button>"
     )
+    links = " &middot; ".join(
+        f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in header.get("links", {}).items()
+    )
     return (
         f'<header class="report-header"><p class="meta"><a href="../index.html">&larr; all reports</a></p>'
         f'<h1>{title}</h1><p class="meta">{meta}</p>'
-        f"<h2>Parameters</h2>{_table(header.get('parameters', {}))}{toggle}{_TOC_MARK}</header>"
+        + (f'<p class="meta">Sources and documentation: {links}</p>' if links else "")
+        + f"<h2>Parameters</h2>{_table(header.get('parameters', {}))}{toggle}{_TOC_MARK}</header>"
     )
+
+
+#: Files a report links to (label -> path from the project root), where they exist: the notebook's
+#: source is added per report.
+DOCUMENTS = {
+    "data dictionary": "data/processed/README.md",
+    "validation report": "reports/validation.md",
+    "raw sources and checksums": "data/raw/sources.yaml",
+}
+
+
+def document_links(notebook: str, target: Path) -> dict[str, str]:
+    """label -> link relative to the report's folder, for the notebook's source and DOCUMENTS that exist."""
+    found = {}
+    source = (ROOT / notebook).with_suffix(".py") if notebook else None
+    if source is not None and source.is_file():
+        found["notebook source"] = Path(os.path.relpath(source, target.parent)).as_posix()
+    for label, path in DOCUMENTS.items():
+        if (ROOT / path).is_file():
+            found[label] = Path(os.path.relpath(ROOT / path, target.parent)).as_posix()
+    return found
 
 
 def table_of_contents(body: str) -> str:
@@ -109,6 +135,7 @@ def render_html(executed: Path, target: Path, header: dict[str, Any]) -> None:
         embed_images=True,
     )
     title = header.get("title", executed.stem)
+    header = {**header, "links": document_links(header.get("notebook", ""), target)}
     resources = {"metadata": {"name": title}, "report_header": report_header_html(header)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace(_TOC_MARK, table_of_contents(body), 1)

@@ -62,7 +62,7 @@ import pandas as pd
 from analysis.checksums import sha256_of, tree_checksum
 from analysis.models import results
 from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
-from analysis.publish import authorities
+from analysis.publish import authorities, findings
 from analysis.publish.html import render_html, write_atomic, write_index
 from analysis.publish.records import RECORD_ENV, TIDY_KEY, Layout, _jsonable, package_versions
 
@@ -837,7 +837,9 @@ def _build(
                         "parameters": run.parameters,
                         "out_dir": str(layout.out_dir),
                         "header": {
-                            "title": run.name,
+                            # The notebook's own title (its first heading), and the variant if not the default.
+                            "title": findings.notebook_title(_relative(run.notebook, ROOT))[0]
+                            + ("" if run.parameter_set == "default" else f" (variant {run.parameter_set})"),
                             "notebook": _relative(run.notebook, ROOT),
                             "parameter_set": run.parameter_set,
                             "data_checksum": data_hash,
