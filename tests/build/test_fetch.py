@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
+from analysis import paths
 from analysis.build import fetch
 from analysis.build.sources import raw_files
 
@@ -145,13 +147,16 @@ def fetch_base() -> str:
     return "https://raw.githubusercontent.com/data-to-insight/ofsted-ilacs-scrape-tool/15af1ad55ef4ecf0c314cf9edef12bd5bc1230a3/"
 
 
-def test_an_origins_table_that_disagrees_with_sources_yaml_stops_the_fetch_naming_the_file(tmp_path: Path) -> None:
-    table = tmp_path / "report_origins.csv"
-    lines = fetch.ORIGINS.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1][:-64] + "f" * 64
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"2532283_dorset_2021-11-19.pdf has sha256 f{64}, but sources.yaml"):
-        fetch.items(origins=table)
+def test_a_report_entry_without_its_archive_path_stops_the_fetch_naming_the_file(tmp_path: Path) -> None:
+    record = yaml.safe_load(paths.SOURCES_YAML.read_text(encoding="utf-8"))
+    del record["sources"]["ofsted_reports"]["files"][0]["archive_path"]
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    with pytest.raises(
+        ValueError,
+        match=r"every PDF needs its archive_path; none for \['ofsted/reports/2532283_dorset_2021-11-19.pdf'\]",
+    ):
+        fetch.items(bad)
 
 
 def test_a_network_that_is_down_stops_the_fetch_after_a_few_files_and_says_so(tmp_path: Path) -> None:

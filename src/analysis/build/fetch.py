@@ -4,8 +4,9 @@ runs it when RAW_DATA_DIR does not exist, then takes the fetched folder in as us
 What is fetched from where (data/raw/sources.yaml, each source's `download`):
 
 - the 431 report PDFs from the public collection they were taken from: the GitHub repository
-  data-to-insight/ofsted-ilacs-scrape-tool at a pinned commit, one address per file built from
-  `data/raw/report_origins.csv` (file, archive_path, sha256; the path percent-encoded);
+  data-to-insight/ofsted-ilacs-scrape-tool at a pinned commit (the source's `download.base`), each at
+  its file entry's `archive_path` (percent-encoded; scripts/make_sources_yaml.py records it from
+  report_origins.csv, which stays beside the raw folder in ../shared/data);
 - a source whose record gives no direct download address (the Ofsted ODS, the DfE and IMD files,
   the lookups, the press-sourced table, the collector's MANIFEST.csv) is not guessed at: the fetch
   names the page to get it from, the file and where to put it.
@@ -22,7 +23,6 @@ be down and the rest are listed as not tried. Progress: one tqdm bar over the fi
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import urllib.error
@@ -40,7 +40,6 @@ from analysis.build.sources import load_sources, raw_files
 from analysis.checksums import sha256_of
 
 DEFAULT_DEST = paths.ROOT / "data" / "download"  # where `make raw` fetches to (not committed)
-ORIGINS = paths.DATA_RAW / "report_origins.csv"
 RETRIES = 4  # attempts per file (an interrupted download resumes from what it has)
 UNREACHABLE_AFTER = 3  # files in a row that could not connect at all: the network is down, stop there
 CHUNK = 1 << 16
@@ -71,29 +70,24 @@ class Outcome:
         return not self.failed and not self.manual
 
 
-def items(sources_yaml: Path = paths.SOURCES_YAML, origins: Path = ORIGINS) -> list[Item]:
-    """Every raw file of sources.yaml with its download address where the record gives one."""
-    sources = load_sources(sources_yaml)
+def items(sources_yaml: Path = paths.SOURCES_YAML) -> list[Item]:
+    """Every raw file of sources.yaml with its download address where the record gives one: the
+    source's `download.base` and the file entry's `archive_path`, percent-encoded."""
     addresses: dict[str, str] = {}
-    for source_id, source in sources.items():
+    for source_id, source in load_sources(sources_yaml).items():
         download = source.get("download")
         if not download:
             continue
-        table = origins if download.get("table") == origins.name else origins.with_name(download["table"])
-        with table.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        needed = {"file", "archive_path", "sha256"}
-        if rows and not needed <= set(rows[0]):
-            raise ValueError(f"{table}: expected the columns {sorted(needed)}, found {sorted(rows[0])}")
-        recorded = {entry["path"]: entry["sha256"] for entry in source["files"]}
-        for row in rows:
-            path = f"{download['folder']}/{row['file']}"
-            if recorded.get(path) != row["sha256"]:
-                raise ValueError(
-                    f"{table}: {row['file']} has sha256 {row['sha256']}, but sources.yaml ({source_id}) records "
-                    f"{recorded.get(path, 'no such file')}; the two records must agree"
-                )
-            addresses[path] = download["base"] + urllib.parse.quote(row["archive_path"])
+        # Every report PDF of the source was taken from the collection; its MANIFEST.csv was not.
+        missing = [e["path"] for e in source["files"] if e["path"].endswith(".pdf") and not e.get("archive_path")]
+        if missing:
+            raise ValueError(
+                f"{sources_yaml}: source {source_id!r} has a download base, so every PDF needs its archive_path; "
+                f"none for {missing[:3]}{' ...' if len(missing) > 3 else ''} (regenerate with scripts/make_sources_yaml.py)"
+            )
+        for entry in source["files"]:
+            if entry.get("archive_path"):
+                addresses[entry["path"]] = download["base"] + urllib.parse.quote(entry["archive_path"])
     return [Item(f.path, f.sha256, addresses.get(f.path), f.url) for f in raw_files(sources_yaml)]
 
 

@@ -141,7 +141,7 @@ def verify_raw(raw_dir: Path = paths.DATA_RAW, sources_yaml: Path = paths.SOURCE
         if p.is_file()
         and not p.name.startswith(".")
         and p.relative_to(raw_dir).as_posix() not in listed
-        and p.relative_to(raw_dir).parts[0] not in ("sources.yaml", "README.md", "report_origins.csv")
+        and p.relative_to(raw_dir).parts[0] not in ("sources.yaml", "README.md")
     )
     if extra:
         raise RawDataError(
