@@ -33,7 +33,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from analysis import lexicon, logodds
+from analysis import lexicon, logodds, schema
 from analysis.build.language import VADER_NEGATIVE, VADER_POSITIVE
 from analysis.build.records import Inputs
 from analysis.lexicon import ALL_PROSE, COMPARABLE_PROSE, COMPARABLE_SECTIONS
@@ -46,26 +46,15 @@ TERM_FLOOR = 200  # a word is in report_terms when used at least this often in t
 QUOTED_TERMS = 10  # words quoted per pair of groups and direction (the most distinguishing, comparable prose)
 QUOTES_PER_TERM = 2
 QUOTES_PER_LIST = 3  # per group and grade and lexicon list
-SENTENCE_COLUMNS = [
-    "inspection_id",
-    "sentence",
-    "page",
-    "section",
-    "text",
-    "words",
-    "syllables",
-    "negative",
-    "positive",
-    "negative_unmasked",
-    "positive_unmasked",
-    "procedure",
-    "practice",
-    "vader",
-]
+#: The columns of data/interim/sentences.parquet, from its schema: the report, the sentence's number,
+#: then the fields of analysis.build.language.Sentence of the same names.
+SENTENCE_FIELDS = schema.INTERIM_TABLES["sentences"]["fields"]
+SENTENCE_COLUMNS = [f.name for f in SENTENCE_FIELDS]
 
 
 def sentences(inputs: Inputs) -> pd.DataFrame:
     """One row per sentence of every report whose text was read, in report and reading order."""
+    attributes = SENTENCE_COLUMNS[2:]
     rows = []
     for file in sorted(inputs.parsed):
         text = inputs.parsed[file].text
@@ -73,40 +62,10 @@ def sentences(inputs: Inputs) -> pd.DataFrame:
             continue
         stem = file.removesuffix(".pdf")
         for number, s in enumerate(text.sentences, start=1):
-            rows.append(
-                (
-                    stem,
-                    number,
-                    s.page,
-                    s.section,
-                    s.text,
-                    s.words,
-                    s.syllables,
-                    s.negative,
-                    s.positive,
-                    s.negative_unmasked,
-                    s.positive_unmasked,
-                    s.procedure,
-                    s.practice,
-                    s.vader,
-                )
-            )
+            rows.append((stem, number, *(getattr(s, name) for name in attributes)))
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
-    for column in (
-        "sentence",
-        "page",
-        "words",
-        "syllables",
-        "negative",
-        "positive",
-        "negative_unmasked",
-        "positive_unmasked",
-    ):
-        frame[column] = frame[column].astype("Int64")
-    frame["procedure"] = frame["procedure"].astype("Int64")
-    frame["practice"] = frame["practice"].astype("Int64")
-    frame["vader"] = frame["vader"].astype(float)
-    return frame
+    types = {"integer": "Int64", "number": float}
+    return frame.astype({f.name: types[f.type] for f in SENTENCE_FIELDS if f.type in types})
 
 
 def report_text(inputs: Inputs, frame: pd.DataFrame) -> pd.DataFrame:

@@ -520,28 +520,24 @@ def data_dictionary_markdown(fields: dict[str, list[Field]]) -> str:
         lines.append(
             f"| `{key}` | {label} | " + " | ".join(AREA_CROSSWALK[f].get(key, "") for f in AREA_CROSSWALK) + " |"
         )
+
+    def table_section(heading: str, description: str, columns: list[Field]) -> list[str]:
+        return [
+            "",
+            f"## {heading}",
+            "",
+            description,
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+            *(f"| `{f.name}` | {f.type} | {f.description} |" for f in columns),
+        ]
+
     for table, spec in TABLES.items():
-        lines += [
-            "",
-            f"## {table}.csv",
-            "",
-            spec["description"],
-            "",
-            "| column | type | description |",
-            "|---|---|---|",
-        ]
-        lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in fields[table]]
+        lines += table_section(f"{table}.csv", spec["description"], fields[table])
     for table, spec in INTERIM_TABLES.items():
-        lines += [
-            "",
-            f"## data/interim/{table}.parquet (not committed; `make data` rebuilds it)",
-            "",
-            spec["description"],
-            "",
-            "| column | type | description |",
-            "|---|---|---|",
-        ]
-        lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in spec["fields"]]
+        heading = f"data/interim/{table}.parquet (not committed; `make data` rebuilds it)"
+        lines += table_section(heading, spec["description"], spec["fields"])
     lines += [
         "",
         "The word lists, one line of justification per term, are in `src/analysis/lexicon.yaml`; how a sentence",

@@ -198,21 +198,25 @@ def _format_records(records: dict[str, Any], limit: int = 8) -> str:
     return "<br>".join(shown)
 
 
+def _status_marks(entry: dict[str, Any], has_html: bool) -> str:
+    """What follows a run's link on the index and the runs page: SKIPPED or FAILED with the reason."""
+    status = entry.get("status", "?")
+    if status == "skipped":
+        return f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
+    if status == "ok":
+        return ""
+    marks = f' <span class="failed">FAILED: {html.escape(str(entry.get("error", {}).get("ename", "")))}</span>'
+    return marks + (' <span class="meta">(showing the last good report)</span>' if has_html else "")
+
+
 def runs_page(manifest: dict[str, Any], out_dir: Path) -> str:
     """runs.html: one row per run with its parameters and provenance (the technical table)."""
     rows = []
     for name, entry in manifest["runs"].items():
-        status = entry.get("status", "?")
         html_rel = entry.get("html")
         has_html = bool(html_rel) and (out_dir / html_rel).exists()
         link = f'<a href="{html.escape(html_rel)}">{html.escape(name)}</a>' if has_html else html.escape(name)
-        if status == "skipped":
-            link += f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
-        elif status != "ok":
-            error = entry.get("error", {})
-            link += f' <span class="failed">FAILED: {html.escape(str(error.get("ename", "")))}</span>'
-            if has_html:
-                link += ' <span class="meta">(showing the last good report)</span>'
+        link += _status_marks(entry, has_html)
         rows.append(
             "<tr>"
             f"<td>{link}</td>"
@@ -278,13 +282,7 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
             else ""
         )
         link = f'<a href="{html.escape(html_rel)}">{label}</a>' if has_html else label
-        status = entry.get("status", "?")
-        if status == "skipped":
-            link += f' <span class="failed">SKIPPED: {html.escape(str(entry.get("reason", "")))}</span>'
-        elif status != "ok":
-            link += f' <span class="failed">FAILED: {html.escape(str(entry.get("error", {}).get("ename", "")))}</span>'
-            if has_html:
-                link += ' <span class="meta">(showing the last good report)</span>'
+        link += _status_marks(entry, has_html)
         groups.setdefault(findings.question_of(name), []).append(
             f"<li>{link}" + (f'<br><span class="meta">{html.escape(line)}</span>' if line else "") + "</li>"
         )
