@@ -4,6 +4,7 @@ lexicon's scoring and grade-word masking on known sentences."""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def test_heading_prefilter_changes_no_paragraph(report_dir: Path, monkeypatch: p
     """HEADING_START only skips lines no heading can start: without it the paragraphs are the same."""
     reports = [_report(report_dir, name) for name in (SIF_REPORT, ILACS_STANDARD, ILACS_SHORT)]
     fast = [language.paragraphs(r) for r in reports]
-    monkeypatch.setattr(language, "HEADING_START", __import__("re").compile(""))
+    monkeypatch.setattr(language, "HEADING_START", re.compile(""))
     assert [language.paragraphs(r) for r in reports] == fast
 
 

@@ -33,6 +33,7 @@ sentences per section.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -344,13 +345,9 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def _page_at(starts: list[tuple[int, int]], offset: int) -> int:
-    page = starts[0][1]
-    for start, number in starts:
-        if start > offset:
-            break
-        page = number
-    return page
+def _page_at(starts: list[tuple[int, int]], offsets: list[int], offset: int) -> int:
+    """The page of the paragraph's character `offset`: that of the last page start at or before it."""
+    return starts[max(0, bisect_right(offsets, offset) - 1)][1]
 
 
 def read_text(report: Report) -> ReportText:
@@ -361,12 +358,13 @@ def read_text(report: Report) -> ReportText:
     sentences: list[Sentence] = []
     terms: dict[str, Counter] = {}
     for section, text, starts in found:
+        offsets = [start for start, _ in starts]
         prose = section in lexicon.PROSE_SECTIONS
         for paragraph in segmenter.analyze(text):
             for tokens in paragraph:
                 if not tokens:
                     continue
-                body = "".join(token.spacing + token.value for token in tokens).strip()
+                body = "".join([token.spacing + token.value for token in tokens]).strip()
                 words = WORD.findall(body)
                 if not words:
                     continue
@@ -378,7 +376,7 @@ def read_text(report: Report) -> ReportText:
                 plain = counts if masked_text == unmasked else scorer.counts(lexicon.tokens(unmasked))
                 sentences.append(
                     Sentence(
-                        page=_page_at(starts, tokens[0].offset),
+                        page=_page_at(starts, offsets, tokens[0].offset),
                         section=section,
                         text=body,
                         words=len(words),
