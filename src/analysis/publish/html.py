@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from analysis.paths import ROOT
 from analysis.publish import findings
 from analysis.publish.records import Layout
 
@@ -36,9 +35,20 @@ body:not(.show-code) .jp-CodeCell.jp-mod-noOutputs { display: none; }
 .report-header th, .report-header td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; font-size: 13px; }
 .report-header code { font-size: 12px; }
 .report-header .meta { color: #555; font-size: 12px; }
-nav.toc { border: 1px solid #ddd; background: #fafafa; padding: 0.5em 1em; margin: 0.5em 0; }
+nav.toc { border: 1px solid #ddd; background: #fafafa; padding: 0.4em 1em; margin: 0.5em 0; font-size: 14px;
+  position: sticky; top: 0; z-index: 5; max-height: 50vh; overflow-y: auto; }
+nav.toc summary { cursor: pointer; font-weight: bold; }
 nav.toc ul { margin: 0.2em 0; padding-left: 1.2em; }
 nav.toc li.toc-h3 { margin-left: 1.2em; font-size: 95%; }
+@media (min-width: 1300px) {
+  body { margin-left: 17em; }
+  nav.toc { position: fixed; top: 1em; left: 1em; width: 15em; max-height: calc(100vh - 2em); margin: 0; }
+}
+figure.report-figure { margin: 1em 0 1.5em 0; }
+figure.report-figure img { max-width: 100%; height: auto; }
+figure.report-figure figcaption { font-size: 13px; color: #333; max-width: 60em; margin-top: 0.3em; line-height: 1.4; }
+.jp-RenderedHTMLCommon .table-wrap table { margin: 0.3em 0; }
+.jp-RenderedHTMLCommon .table-wrap td, .jp-RenderedHTMLCommon .table-wrap th { max-width: 40em; }
 #toggle-code { margin: 0.5em 0; }
 </style>
 {% endblock extra_css %}
@@ -82,29 +92,8 @@ def report_header_html(header: dict[str, Any]) -> str:
         f'<header class="report-header"><p class="meta"><a href="../index.html">&larr; all reports</a></p>'
         f'<h1>{title}</h1><p class="meta">{meta}</p>'
         + (f'<p class="meta">Sources and documentation: {links}</p>' if links else "")
-        + f"<h2>Parameters</h2>{_table(header.get('parameters', {}))}{toggle}{_TOC_MARK}</header>"
+        + f"<h2>Parameters</h2>{_table(header.get('parameters', {}))}{toggle}</header>{_TOC_MARK}"
     )
-
-
-#: Files a report links to (label -> path from the project root), where they exist: the notebook's
-#: source is added per report.
-DOCUMENTS = {
-    "data dictionary": "data/processed/README.md",
-    "validation report": "reports/validation.md",
-    "raw sources and checksums": "data/raw/sources.yaml",
-}
-
-
-def document_links(notebook: str, target: Path) -> dict[str, str]:
-    """label -> link relative to the report's folder, for the notebook's source and DOCUMENTS that exist."""
-    found = {}
-    source = (ROOT / notebook).with_suffix(".py") if notebook else None
-    if source is not None and source.is_file():
-        found["notebook source"] = Path(os.path.relpath(source, target.parent)).as_posix()
-    for label, path in DOCUMENTS.items():
-        if (ROOT / path).is_file():
-            found[label] = Path(os.path.relpath(ROOT / path, target.parent)).as_posix()
-    return found
 
 
 def table_of_contents(body: str) -> str:
@@ -115,7 +104,16 @@ def table_of_contents(body: str) -> str:
         items.append(f'<li class="toc-h{level}"><a href="#{anchor}">{label}</a></li>')
     if not items:
         return ""
-    return f'<nav class="toc"><strong>Contents</strong><ul>{"".join(items)}</ul></nav>'
+    # Open beside the report on a wide screen (a fixed sidebar); on a narrower one, a bar kept at the
+    # top of the window, closed until the reader opens it.
+    script = (
+        "<script>(function () { var d = document.getElementById('toc-details');"
+        " if (d && window.innerWidth < 1300) { d.open = false; } })();</script>"
+    )
+    return (
+        f'<nav class="toc"><details id="toc-details" open><summary>Contents</summary><ul>{"".join(items)}</ul>'
+        f"</details></nav>{script}"
+    )
 
 
 def render_html(executed: Path, target: Path, header: dict[str, Any]) -> None:
@@ -135,7 +133,6 @@ def render_html(executed: Path, target: Path, header: dict[str, Any]) -> None:
         embed_images=True,
     )
     title = header.get("title", executed.stem)
-    header = {**header, "links": document_links(header.get("notebook", ""), target)}
     resources = {"metadata": {"name": title}, "report_header": report_header_html(header)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace(_TOC_MARK, table_of_contents(body), 1)

@@ -62,7 +62,7 @@ import pandas as pd
 from analysis.checksums import sha256_of, tree_checksum
 from analysis.models import results
 from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
-from analysis.publish import authorities, findings
+from analysis.publish import authorities, documents, findings
 from analysis.publish.html import render_html, write_atomic, write_index
 from analysis.publish.records import RECORD_ENV, TIDY_KEY, Layout, _jsonable, package_versions
 
@@ -402,6 +402,9 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
             | {
                 "parameters": result["parameters_effective"],
                 "run_at": result["started"],
+                "links": documents.links(
+                    str(job["header"].get("notebook", "")), layout.html_file(name), layout.out_dir
+                ),
             },
         )
         os.replace(partial, layout.executed_notebook(name))
@@ -738,6 +741,7 @@ def _build(
     """The build proper (see run_reports), run under the build lock."""
     t0 = time.time()
     _clear_temporary_files(layout, runs)
+    documents.write_documents(layout.out_dir, data_dir)  # first: the reports link to these pages
     previous = read_manifest(layout)
     package_hash = tree_checksum(package_dir)
     data_hash = tree_checksum(data_dir)

@@ -1,0 +1,172 @@
+"""How the reports show figures and tables, so that every report reads the same way.
+
+Figures: `figure(fig, caption, n=..., source=..., alt=...)` shows a chart as a numbered figure: the
+image with its alt text (what the chart shows, for a reader who cannot see it), and a caption
+"Figure k. <caption> n = <n>. Source: <source>." Figures are numbered in the order a notebook shows
+them (the counter starts again at setup()). A figure without a caption, n, source or alt text is an
+error, not a figure without them.
+
+Tables: setup() makes `table()` the HTML form of every DataFrame and Series a notebook displays, so
+`display(frame)` gives, everywhere:
+- one number format per column: a column whose values are all whole numbers prints them as whole
+  numbers with thousands separators (a count held as a float because of a missing value prints
+  "8", not "8.000"); any other numeric column prints every value with the same number of decimals,
+  the fewest (at most DECIMALS) that show each of its values as stored ("1.000" beside "0.967",
+  never "1.0" beside "0.967"); a missing value prints as MISSING;
+- text (and the row labels) left-aligned, numbers right-aligned; text never cut short;
+- the column headers kept in view while a long table scrolls (a table of more than SCROLL_ROWS rows
+  scrolls in a box of its own).
+The table HTML is deterministic: the table ids come from a counter, not a random uuid.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython import get_ipython
+from IPython.display import HTML, display
+
+DECIMALS = 3  # the most decimals a table column prints
+MISSING = "-"  # how a table prints a missing value (as analysis.publish.formats does)
+SCROLL_ROWS = 25  # tables with more rows scroll in their own box, their headers kept in view
+FIGURE_DPI = 110  # resolution of the embedded PNGs
+
+_counter = {"figure": 0, "table": 0}
+
+
+def setup() -> None:
+    """Call once in a notebook's setup cell: table formats, the seaborn theme, figure numbers from 1."""
+    _counter.update(figure=0, table=0)
+    sns.set_theme(style="whitegrid", context="notebook")
+    pd.set_option("display.max_colwidth", None, "display.max_rows", 500, "display.max_columns", 60)
+    shell = get_ipython()  # None outside a kernel (plain Python): tables then keep pandas' own HTML
+    if shell is not None:
+        formatter = shell.display_formatter.formatters["text/html"]
+        formatter.for_type(pd.DataFrame, table)
+        formatter.for_type(pd.Series, table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+
+
+def figure_html(fig: Any, caption: str, *, n: int | str, source: str, alt: str) -> str:
+    """The HTML of the next numbered figure (and the figure closed): see the module docstring.
+
+    `fig` is a matplotlib Figure or anything with a .figure (a seaborn FacetGrid); `n` the number of
+    units the figure rests on, as a count (printed with thousands separators) or a phrase
+    ("1,204 judgements of 431 inspections")."""
+    for name, value in (("caption", caption), ("source", source), ("alt", alt)):
+        if not str(value).strip():
+            raise ValueError(f"figure: {name} is empty (every figure needs a caption, n, a source and alt text)")
+    if n is None or (isinstance(n, str) and not n.strip()):
+        raise ValueError("figure: n is missing (every figure states the number of units it rests on)")
+    fig = getattr(fig, "figure", fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    _counter["figure"] += 1
+    number = _counter["figure"]
+    count = f"{n:,}" if isinstance(n, int) else str(n)
+    text = caption.strip().rstrip(".")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure class="report-figure" id="figure-{number}">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt.strip(), quote=True)}">'
+        f"<figcaption><strong>Figure {number}.</strong> {html.escape(text)}. n = {html.escape(count)}."
+        f" Source: {html.escape(source.strip().rstrip('.'))}.</figcaption></figure>"
+    )
+
+
+def figure(fig: Any, caption: str, *, n: int | str, source: str, alt: str) -> None:
+    """Show `fig` as the next numbered figure with its caption, n, source and alt text."""
+    display(HTML(figure_html(fig, caption, n=n, source=source, alt=alt)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _decimals(values: pd.Series) -> int | None:
+    """None for a column of whole numbers; else the fewest decimals (<= DECIMALS) that show it as stored."""
+    finite = [float(v) for v in values.dropna() if math.isfinite(float(v))]
+    if all(v == round(v) for v in finite):
+        return None
+    for digits in range(1, DECIMALS + 1):
+        if all(abs(v - round(v, digits)) < 1e-9 for v in finite):
+            return digits
+    return DECIMALS
+
+
+def _number_format(digits: int | None):
+    def show(value: Any) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return MISSING
+        if isinstance(value, bool):
+            return str(value)
+        if digits is None:
+            return f"{value:,.0f}" if math.isfinite(float(value)) else str(value)
+        return f"{value:,.{digits}f}"
+
+    return show
+
+
+def _text_format(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return MISSING
+    return str(value)
+
+
+def table(data: pd.DataFrame | pd.Series) -> str:
+    """The HTML of a table in the reports' format (see the module docstring)."""
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    _counter["table"] += 1
+    uuid = f"r{_counter['table']}"
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
+        for i in range(frame.shape[1])
+    ]
+    if frame.columns.is_unique and frame.index.is_unique:
+        styler = frame.style
+        styler.set_uuid(uuid)
+        styler.cell_ids = False
+        for i, column in enumerate(frame.columns):
+            formatter = _number_format(_decimals(frame.iloc[:, i])) if numeric[i] else _text_format
+            styler.format(formatter, subset=pd.IndexSlice[:, [column]], escape="html")
+        styler.format_index(_text_format, axis=0, escape="html")
+        styler.format_index(_text_format, axis=1, escape="html")
+        styles = [
+            {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+            {"selector": "th.row_heading", "props": "text-align: left; vertical-align: top;"},
+            {"selector": "th.col_heading", "props": "text-align: left; vertical-align: bottom;"},
+            {"selector": "th.index_name", "props": "text-align: left;"},
+            {"selector": "thead", "props": "position: sticky; top: 0; z-index: 1;"},
+            {"selector": "thead th", "props": "background: #fff;"},
+        ]
+        styles += [
+            {"selector": f"td.col{i}, th.col_heading.col{i}", "props": "text-align: right; white-space: nowrap;"}
+            for i, is_number in enumerate(numeric)
+            if is_number
+        ]
+        styler.set_table_styles(styles)
+        styler.set_table_attributes('class="report-table"')
+        body = styler.to_html()
+    else:  # Styler needs unique labels: the same formats, applied to a copy as text
+        shown = frame.copy()
+        shown.columns = range(frame.shape[1])
+        for i in range(frame.shape[1]):
+            fmt = _number_format(_decimals(frame.iloc[:, i])) if numeric[i] else _text_format
+            shown[i] = [fmt(v) for v in frame.iloc[:, i]]
+        shown.columns = frame.columns
+        body = shown.to_html(classes="report-table", escape=True, na_rep=MISSING)
+    scroll = ' style="max-height: 70vh; overflow: auto;"' if len(frame) > SCROLL_ROWS else ""
+    return f'<div class="table-wrap"{scroll}>{body}</div>'
