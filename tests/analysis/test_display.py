@@ -83,3 +83,21 @@ def test_a_figure_without_caption_n_source_or_alt_text_is_an_error(missing: str)
     with pytest.raises(ValueError, match=missing):
         display.figure_html(fig, given.pop("caption"), **given)
     plt.close(fig)
+
+
+def test_small_n_is_marked_on_the_bars_and_named_in_the_caption() -> None:
+    fig, ax = plt.subplots()
+    ax.bar([2013, 2014, 2018], [5, 40, 7])
+    texts = display.annotate_n(ax, {2013: 5, 2014: 40, 2018: 7})
+    assert [t.get_text() for t in texts] == ["5*", "40", "7*"]
+    assert [t.get_fontweight() for t in texts] == ["bold", "normal", "bold"]
+    plt.close(fig)
+    note = display.small_n_note({2013: 5, 2014: 40, 2018: 7}, "inspections")
+    assert note == "Fewer than 10 inspections (marked *): 2013 (5), 2018 (7)."
+    assert display.small_n_note({2014: 40}, "inspections") == ""
+
+
+def test_the_last_year_is_a_part_year_when_the_data_stop_before_december() -> None:
+    assert display.part_year(pd.Series(["2024-12-05", "2025-03-18"])) == 2025
+    assert display.part_year(pd.Series(["2024-03-05", "2024-12-10"])) is None
+    assert display.part_year(pd.Series([], dtype="datetime64[ns]")) is None

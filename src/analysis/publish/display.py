@@ -25,6 +25,7 @@ import base64
 import html
 import io
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -37,6 +38,7 @@ DECIMALS = 3  # the most decimals a table column prints
 MISSING = "-"  # how a table prints a missing value (as analysis.publish.formats does)
 SCROLL_ROWS = 25  # tables with more rows scroll in their own box, their headers kept in view
 FIGURE_DPI = 110  # resolution of the embedded PNGs
+SMALL_N = 10  # a bar, share or cell resting on fewer units than this is marked as small n
 
 _counter = {"figure": 0, "table": 0}
 
@@ -89,6 +91,46 @@ def figure_html(fig: Any, caption: str, *, n: int | str, source: str, alt: str) 
 def figure(fig: Any, caption: str, *, n: int | str, source: str, alt: str) -> None:
     """Show `fig` as the next numbered figure with its caption, n, source and alt text."""
     display(HTML(figure_html(fig, caption, n=n, source=source, alt=alt)))
+
+
+def annotate_n(ax: Any, counts: Mapping[Any, int], *, small: int = SMALL_N, horizontal: bool = False) -> list[Any]:
+    """Write each bar's n beside the plot: above the bar at x (or, `horizontal`, right of the bar at y),
+    in the axes' margin, a small n (fewer than `small`) in bold with an asterisk ("5*"). `counts` maps
+    the bar's position on its axis (data coordinates) to its n. The texts made, left to right."""
+    transform = ax.get_yaxis_transform() if horizontal else ax.get_xaxis_transform()
+    texts = []
+    for position, n in counts.items():
+        label = f"{int(n):,}" + ("*" if n < small else "")
+        weight = "bold" if n < small else "normal"
+        if horizontal:
+            texts.append(
+                ax.text(
+                    1.01, position, label, transform=transform, va="center", ha="left", fontsize=8, fontweight=weight
+                )
+            )
+        else:
+            texts.append(
+                ax.text(
+                    position, 1.01, label, transform=transform, ha="center", va="bottom", fontsize=8, fontweight=weight
+                )
+            )
+    return texts
+
+
+def small_n_note(counts: Mapping[Any, int], unit: str, *, small: int = SMALL_N) -> str:
+    """A caption sentence naming the bars with small n: "Fewer than 10 inspections (marked *): 2013 (5), 2018 (7)."
+    (empty when there are none)."""
+    few = [f"{key} ({int(n)})" for key, n in counts.items() if n < small]
+    return f"Fewer than {small} {unit} (marked *): {', '.join(few)}." if few else ""
+
+
+def part_year(dates: pd.Series) -> int | None:
+    """The last calendar year of `dates` if it is a part year: the data stop before its December (the
+    collection ended during that year: the reports run to March 2025), else None."""
+    last = pd.to_datetime(dates).max()
+    if pd.isna(last):
+        return None
+    return int(last.year) if last.month < 12 else None
 
 
 # ---------------------------------------------------------------------------------------------
