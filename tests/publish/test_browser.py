@@ -12,6 +12,7 @@ with .ci/install-browser.sh.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -96,10 +97,61 @@ class PageWatch:
 
 
 def images(page) -> list[dict]:
-    """Every <img> of the page with its decoded width."""
+    """Every <img> of the page with its decoded width and alt text."""
     return page.evaluate(
-        "() => Array.from(document.images).map(i => ({src: i.src.slice(0, 60), complete: i.complete, width: i.naturalWidth}))"
+        "() => Array.from(document.images).map(i => ({src: i.src.slice(0, 60), complete: i.complete,"
+        " width: i.naturalWidth, alt: i.getAttribute('alt')}))"
     )
+
+
+#: nbconvert's alt text for an image output that has none.
+NO_ALT = "No description has been provided for this image"
+FRAMEWORK_RANK = {"pre-SIF": 0, "SIF": 1, "ILACS": 2, "ILACS standard": 2, "ILACS short": 3}
+
+
+def figure_problems(page) -> list[str]:
+    """What is wrong with the report's figures: an image without real alt text, or outside a numbered
+    <figure> whose caption gives n and a source, or figures not numbered 1, 2, 3 ... in order."""
+    found = page.evaluate(
+        """() => Array.from(document.images).map(i => {
+            const f = i.closest('figure.report-figure');
+            const c = f ? f.querySelector('figcaption') : null;
+            return {alt: i.getAttribute('alt') || '', caption: c ? c.innerText : ''};
+        })"""
+    )
+    problems = []
+    for k, image in enumerate(found, start=1):
+        if len(image["alt"].strip()) < 20 or image["alt"].strip() == NO_ALT:
+            problems.append(f"image {k}: alt text {image['alt']!r}")
+        if not image["caption"].startswith(f"Figure {k}."):
+            problems.append(f"image {k}: caption {image['caption'][:40]!r} is not 'Figure {k}.'")
+        elif " n = " not in image["caption"] or "Source: " not in image["caption"]:
+            problems.append(f"image {k}: caption without n or source: {image['caption']!r}")
+    return problems
+
+
+def table_problems(page) -> list[str]:
+    """Text cells right-aligned, or frameworks out of time order in a table's header or row labels."""
+    cells = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.table-wrap td')).map(td => (
+            {text: td.innerText.trim(), align: getComputedStyle(td).textAlign}))"""
+    )
+    number = re.compile(r"^[-+]?[\d,]*\.?\d+%?$|^-$|^$|^(True|False)$")
+    problems = [
+        f"text cell right-aligned: {c['text'][:40]!r}"
+        for c in cells
+        if not number.match(c["text"]) and c["align"] == "right"
+    ]
+    sequences = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.table-wrap table')).flatMap(t => [
+            ...Array.from(t.querySelectorAll('thead tr')).map(r => Array.from(r.cells).map(c => c.innerText.trim())),
+            Array.from(t.querySelectorAll('tbody th.level0')).map(c => c.innerText.trim())])"""
+    )
+    for labels in sequences:
+        ranks = [FRAMEWORK_RANK[label] for label in labels if label in FRAMEWORK_RANK]
+        if ranks != sorted(ranks):
+            problems.append(f"frameworks out of time order: {[x for x in labels if x in FRAMEWORK_RANK]}")
+    return problems
 
 
 def open_page(browser, path: Path):
@@ -132,6 +184,17 @@ def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path
         assert all(img["complete"] and img["width"] > 0 for img in found), f"{href}: images not loaded: {found}"
         assert report_page.locator("header.report-header table").count() == 1, f"{href}: no parameters table"
         assert report_page.locator("nav.toc a").count() >= 2, f"{href}: no table of contents"
+        assert figure_problems(report_page) == [], href
+        assert table_problems(report_page) == [], href
+        # The contents stay in view at the bottom of the page, and every header link resolves.
+        report_page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        box = report_page.locator("nav.toc").bounding_box()
+        assert box is not None and 0 <= box["y"] < 100, f"{href}: contents not kept in view: {box}"
+        for link in report_page.eval_on_selector_all(
+            "header.report-header a[href]", "els => els.map(e => e.getAttribute('href'))"
+        ):
+            target = (index.parent / "html" / unquote(link)).resolve()
+            assert target.exists(), f"{href}: header link {link} points at a missing file"
         # Code is hidden until the reader asks for it.
         code = report_page.locator(".jp-CodeCell .jp-Cell-inputWrapper").first
         if code.count():
@@ -150,6 +213,37 @@ def test_index_and_reports_open_offline_in_chromium(browser, built_reports: Path
     page.close()
     assert (built_reports / "screenshot-index.png").stat().st_size > 0
     assert (built_reports / "screenshot-report.png").stat().st_size > 0
+
+
+def test_long_tables_keep_their_header_in_view_and_the_documents_open_offline(browser, built_reports: Path) -> None:
+    scrolled = 0
+    for path in sorted((built_reports / "html").glob("*.html")):
+        page, _ = open_page(browser, path)
+        boxes = page.locator('.table-wrap[style*="overflow"]')
+        for k in range(boxes.count()):
+            box = boxes.nth(k)
+            box.scroll_into_view_if_needed()
+            box.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+            top = box.bounding_box()["y"]
+            head = box.locator("thead").bounding_box()
+            assert abs(head["y"] - top) < 2, f"{path.name}: table header scrolled away ({head['y']} vs {top})"
+            scrolled += 1
+        page.close()
+    if (DATA_PROCESSED / "judgements.csv").exists():
+        assert scrolled >= 1, "no report has a long table"
+    for name in ("validation.html", "data-dictionary.html"):
+        if not (built_reports / name).exists():
+            assert not (DATA_PROCESSED / "README.md").exists(), f"{name} was not written"
+            continue
+        page, watch = open_page(browser, built_reports / name)
+        assert watch.errors == [] and watch.network == [], name
+        assert page.locator("table").count() >= 1 and page.locator("nav.toc a").count() >= 3, name
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            if href.startswith("#"):
+                assert page.locator(f"[id='{href[1:]}']").count() == 1, f"{name}: anchor {href}"
+            elif not urlparse(href).scheme:
+                assert (built_reports / unquote(href.partition("#")[0])).resolve().exists(), f"{name}: {href}"
+        page.close()
 
 
 def test_the_checks_catch_a_page_that_needs_the_network(browser, tmp_path: Path) -> None:

@@ -717,6 +717,19 @@ def test_notebook_is_seeded_and_records_versions_and_checksum(path: Path) -> Non
     assert "package_versions()" in code[-1] and "data_checksum(" in code[-1]
 
 
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_notebook_shows_figures_and_tables_through_the_display_module(path: Path) -> None:
+    """display.setup() before any output, every figure through display.figure (numbered, captioned,
+    alt text): no plt.show(), no own pandas display options or seaborn theme."""
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    setup = next((i for i, source in enumerate(code) if re.search(r"\b\w+\.setup\(\)", source)), None)
+    assert setup is not None and "from analysis.publish import display" in code[setup], path.name
+    every = "\n".join(code)
+    for banned in ("plt.show(", "pd.set_option(", "sns.set_theme(", ".show()"):
+        assert banned not in every, f"{path.name}: {banned}"
+    assert re.search(r"\b\w+\.figure\(", every), f"{path.name}: no figure"
+
+
 def test_params_file_runs_every_committed_notebook() -> None:
     runs = runner.load_runs()
     assert {r.notebook for r in runs} == {p.resolve() for p in COMMITTED}

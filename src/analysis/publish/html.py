@@ -295,6 +295,14 @@ def write_index(manifest: dict[str, Any], layout: Layout) -> None:
         if manifest.get("authority_pages")
         else ""
     )
+    pages = manifest.get("documents", {})  # title -> page (analysis.publish.documents)
+    dataset = (
+        "<p>The dataset: "
+        + " &middot; ".join(f'<a href="{html.escape(page)}">{html.escape(title)}</a>' for title, page in pages.items())
+        + ".</p>"
+        if pages
+        else ""
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Ofsted children's services inspections: findings and reports</title>
 <style>
@@ -315,6 +323,7 @@ The answers below are read from the reports' own records.</p>
 <h2>The reports</h2>
 {listing}
 {authorities}
+{dataset}
 <p class="meta"><a href="runs.html">Runs and provenance</a>: parameters, checksums, commits and timings of every run.
 Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
 </body></html>

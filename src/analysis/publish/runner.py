@@ -943,7 +943,12 @@ def _build(
     # One page per authority, from the processed data (each rewritten only if it changed).
     authorities.write_pages(layout.out_dir, data_dir, DATA_RAW)
     has_pages = (layout.out_dir / "authorities" / "index.html").is_file()
-    write_index_if_changed({**manifest, "authority_pages": has_pages}, layout)
+    pages = {
+        d.title: d.page
+        for d in (documents.DATA_DICTIONARY, documents.VALIDATION)
+        if (layout.out_dir / d.page).is_file()
+    }
+    write_index_if_changed({**manifest, "authority_pages": has_pages, "documents": pages}, layout)
     if result.removed:
         print(f"removed the outputs of runs no longer in {params_file}: {', '.join(result.removed)}", flush=True)
     for name, error in failures:
