@@ -35,6 +35,8 @@ as_at: str = ""  # "YYYY-MM-DD": only the judgements in force then (each authori
 seed: int = 20131101  # random seed (nothing here is random; set so every notebook follows one recipe)
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -43,13 +45,13 @@ from IPython.display import Markdown, display
 from analysis import overview, paths
 from analysis.data import load as load_data
 from analysis.data import select_inspections
+from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, seed_everything
 from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES
 
 seed_everything(seed)
-sns.set_theme(style="whitegrid", context="notebook")
-pd.set_option("display.max_columns", 20, "display.width", 140)
+show.setup()
 
 processed = load_data(paths.DATA_PROCESSED)
 inspections_all, judgements_all, validation = processed.inspections, processed.judgements, processed.validation
@@ -58,6 +60,35 @@ inspections, judged = overview.overview_tables(
 )
 inspections = inspections.assign(year=overview.inspection_year(inspections))
 judged = judged.merge(inspections[["inspection_id", "year"]], on="inspection_id", how="left")
+
+# What the figures' captions say of the data: the sources, the selection and the part year.
+n_reports = inspections_all["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
+source = (
+    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file"
+    + (" and, for a few inspections, press or council pages" if include_secondary else "")
+    + "; data/processed"
+)
+year_dates = inspections["start_date"].fillna(inspections["published_date"])  # the dates of inspection_year
+part = show.part_year(year_dates)
+part_note = f"{part}: to {year_dates.max():%B} only." if part else ""
+scope = (
+    "Selection: "
+    + ("every framework" if framework == "all" else f"the {framework} framework")
+    + ("" if include_secondary else ", without the rows known only from secondary sources")
+    + (f", the judgements in force on {as_at}" if as_at else "")
+    + "."
+)
+
+
+def in_time_order(frameworks) -> list[str]:
+    """The framework names in time order (pre-SIF, SIF, ILACS), any other name after them."""
+    return sorted(frameworks, key=lambda f: FRAMEWORKS.index(f) if f in FRAMEWORKS else len(FRAMEWORKS))
+
+
+def year_labels(years: list[int]) -> list[str]:
+    """Tick labels of the years, the part year marked with the month the data stop."""
+    return [f"{year}\nto {year_dates.max():%b}" if year == part else str(year) for year in years]
+
 
 record("parameters", {"framework": framework, "include_secondary": include_secondary, "as_at": as_at})
 record("n_inspections", len(inspections))
@@ -114,22 +145,50 @@ record("inspections_per_year", {str(year): row.to_dict() for year, row in per_ye
 if inspections.empty:
     display(Markdown("_No inspections match the parameters._"))
 else:
-    fig, ax = plt.subplots(figsize=(10, 4))
+    dated = inspections.dropna(subset=["year"]).assign(year=lambda d: d["year"].astype(int))
+    frameworks_shown = [f for f in FRAMEWORKS if f in per_year.columns]
+    fig, ax = plt.subplots(figsize=(11, 4))
     sns.histplot(
-        inspections,
+        dated,
         x="year",
         hue="framework",
         multiple="stack",
         discrete=True,
         shrink=0.85,
-        hue_order=[f for f in FRAMEWORKS if f in per_year.columns],
+        hue_order=frameworks_shown,
         palette=FRAMEWORK_COLOURS,
         ax=ax,
     )
     ax.set(xlabel="Year of inspection", ylabel="Inspections", title="Inspections per framework and year")
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    plt.show()
-    display(per_year.T)
+    years_shown = [int(y) for y in per_year.index]
+    ax.set_xticks(years_shown, year_labels(years_shown), fontsize=9)
+    ax.get_legend().set_title("Framework")
+    per_year_total = per_year.sum(axis=1)
+    spans = "; ".join(
+        f"{fw} {per_year.index[per_year[fw] > 0].min()}-{per_year.index[per_year[fw] > 0].max()}"
+        for fw in frameworks_shown
+    )
+    undated = len(inspections) - len(dated)
+    show.figure(
+        fig,
+        "Inspections per year of inspection (the year the inspectors were on site, or of publication where the"
+        " start date is unknown), stacked by framework. "
+        + scope
+        + (f" {undated} inspection(s) with no date left out." if undated else "")
+        + (f" {part_note}" if part_note else ""),
+        n=f"{len(dated):,} inspections of {dated['la_code'].nunique()} authorities",
+        source=source,
+        alt=f"Stacked bar chart of inspections per year of inspection, {years_shown[0]} to {years_shown[-1]},"
+        f" coloured by framework ({spans}); the most in one year, {per_year_total.max()}, in"
+        f" {per_year_total.idxmax()}"
+        + (f"; {part} holds {per_year_total.loc[part]} inspections to {year_dates.max():%B} only" if part else "")
+        + ".",
+    )
+    display(
+        per_year.T.rename(columns={part: f"{part} (to {year_dates.max():%B})"} if part else {}).rename_axis(
+            index="Framework", columns="Year of inspection"
+        )
+    )
 
 # %% [markdown]
 # ## Grades by framework and year
@@ -149,8 +208,11 @@ if headline.empty:
     display(Markdown("_No graded judgements match the parameters._"))
 else:
     frameworks_present = [f for f in FRAMEWORKS if f in set(headline["framework"])]
+    graded = headline.dropna(subset=["year"])
+    graded = graded[graded["grade"].isin(grade_order)].assign(year=lambda d: d["year"].astype(int))
+    bar_n = {fw: graded[graded["framework"] == fw].groupby("year").size() for fw in frameworks_present}
     grid = sns.displot(
-        headline,
+        graded,
         x="year",
         hue="grade",
         col="framework",
@@ -162,16 +224,46 @@ else:
         shrink=0.85,
         facet_kws={"sharex": False},
         height=3.6,
-        aspect=1.0,
+        aspect=1.25,
     )
     grid.set_axis_labels("Year of inspection", "Share of inspections")
-    grid.set_titles("{col_name}")
+    grid.set_titles("{col_name}", pad=16)
     for axis, name in zip(grid.axes.flat, frameworks_present):
-        years = sorted(headline.loc[headline["framework"] == name, "year"].dropna().astype(int).unique())
-        axis.set_xticks(years[:: max(1, len(years) // 4)])
-    grid.figure.suptitle("Headline grade by framework and year", y=1.03)
-    plt.show()
-    display((shares_by_framework * 100).round(1).rename_axis(columns="grade (% of inspections)"))
+        years = [int(y) for y in bar_n[name].index]
+        axis.set_xticks(years, year_labels(years), fontsize=9)
+        show.annotate_n(axis, bar_n[name].to_dict())
+    grid.legend.set_title("Headline grade")
+    grid.figure.suptitle("Headline grade by framework and year", y=1.08)
+    counts = {f"{fw} {year}": n for fw in frameworks_present for year, n in bar_n[fw].items()}
+    good_or_better = {
+        fw: graded.loc[graded["framework"] == fw, "grade"].isin(["Outstanding", "Good"]).mean()
+        for fw in frameworks_present
+    }
+    smallest = min(counts, key=counts.get)
+    undated = int(headline["year"].isna().sum())
+    show.figure(
+        grid,
+        "Share of each headline grade per framework and year of inspection: each bar is 100% of that year's"
+        " inspections of the framework, its n above it. The headline grade is overall effectiveness under SIF"
+        " and ILACS and, under the pre-SIF frameworks, the overall effectiveness of safeguarding (or of"
+        " services for looked-after children); Adequate is kept apart from Requires improvement to be good. "
+        + scope
+        + (f" {undated} inspection(s) with no date left out." if undated else "")
+        + "".join(f" {note}" for note in (show.small_n_note(counts, "inspections"), part_note) if note),
+        n=f"{len(graded):,} inspections of {graded['la_code'].nunique()} authorities",
+        source=source,
+        alt=f"Panels of 100% stacked bars, one per framework ({', '.join(frameworks_present)}), one bar"
+        " per year of inspection with its number of inspections above it, coloured by headline grade from"
+        " Outstanding to Inadequate. Share good or outstanding: "
+        + ", ".join(f"{fw} {share:.0%}" for fw, share in good_or_better.items())
+        + f". The smallest bar, {smallest}, rests on {counts[smallest]} inspection(s).",
+    )
+    display(
+        (shares_by_framework * 100)
+        .round(1)
+        .reindex([f for f in FRAMEWORKS if f in shares_by_framework.index])
+        .rename_axis(index="Framework", columns="Headline grade (% of inspections)")
+    )
 
 # %% [markdown]
 # ## Judgement mix per area
@@ -187,7 +279,7 @@ record("judgement_mix", {area: row.to_dict() for area, row in mix.iterrows()})
 if not mix.empty:
     area_order = [a for a in AREA_LABELS if a in mix.index]
     hue_order = [g for g in [*GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED] if g in set(judged["grade"])]
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(area_order) + 1.2))
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(area_order) + 1.2))
     sns.histplot(
         judged.assign(area=pd.Categorical(judged["area"], categories=area_order, ordered=True)),
         y="area",
@@ -200,9 +292,36 @@ if not mix.empty:
         ax=ax,
     )
     ax.set(xlabel="Share of judgements", ylabel="", title="Grades per judgement area")
-    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
-    plt.show()
-    display(mix.loc[area_order].assign(label=[AREA_LABELS[a] for a in area_order]).set_index("label", append=True))
+    # the bars stand at 0, 1, ... in area_order (top first): label them in words, their n at the right
+    ax.set_yticks(
+        range(len(area_order)), [textwrap.fill(AREA_LABELS[a], 48, break_on_hyphens=False) for a in area_order]
+    )
+    area_n = mix.loc[area_order].sum(axis=1)
+    show.annotate_n(ax, dict(enumerate(area_n)), horizontal=True)
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.08, 1), title="Grade")
+    graded_mix = mix.loc[area_order].drop(columns=NOT_JUDGED)
+    inadequate = graded_mix["Inadequate"] / graded_mix.sum(axis=1)
+    area_good = (graded_mix["Outstanding"] + graded_mix["Good"]) / graded_mix.sum(axis=1)
+    larger = area_n >= show.SMALL_N  # the alt text's range: areas with enough judgements to compare
+    area_good, inadequate = area_good[larger], inadequate[larger]
+    area_note = show.small_n_note({AREA_LABELS[a]: n for a, n in zip(area_order, area_n)}, "judgements")
+    show.figure(
+        fig,
+        "Share of each grade among the judgements of each harmonised area, every judgement in the selection"
+        " counted, each area's n at the right. Areas are comparable across frameworks only where the crosswalk"
+        " says so; Not judged marks an area the framework graded but the inspection did not. "
+        + scope
+        + (f" {area_note}" if area_note else ""),
+        n=f"{len(judged):,} judgements of {judged['inspection_id'].nunique()} inspections",
+        source=source,
+        alt=f"Horizontal 100% stacked bars, one per judgement area ({len(area_order)} areas, overall effectiveness"
+        " at the top), coloured by grade, each area's number of judgements at the right. Among the areas with"
+        f" {show.SMALL_N} or more judgements, good or outstanding ranges from {area_good.min():.0%}"
+        f" ({AREA_LABELS[area_good.idxmin()]}) to"
+        f" {area_good.max():.0%} ({AREA_LABELS[area_good.idxmax()]}); the largest inadequate share is"
+        f" {inadequate.max():.0%} ({AREA_LABELS[inadequate.idxmax()]}, {area_n[inadequate.idxmax()]} judgements).",
+    )
+    display(mix.loc[area_order].rename(index=AREA_LABELS).rename_axis(index="Judgement area", columns="Grade"))
 
 # %% [markdown]
 # ## Coverage against the official counts
@@ -232,7 +351,11 @@ record(
         for check, r in cover.iterrows()
     },
 )
-display(cover)
+display(
+    cover.rename(columns={"in_dataset": "In the dataset", "official": "Official count", "share": "Share"}).rename_axis(
+        "Check"
+    )
+)
 
 # %% [markdown]
 # ## Validation results
@@ -271,7 +394,11 @@ else:
     ]
     display(Markdown("\n".join(summary_lines)))
     if not agreement.empty:
-        display(agreement.rename_axis("area"))
+        display(
+            agreement.reindex(sorted(agreement.index, key=[*AREA_LABELS, *agreement.index].index))
+            .rename(index=AREA_LABELS, columns={"agree": "Agree", "compared": "Compared", "agreement": "Agreement"})
+            .rename_axis("Judgement area")
+        )
     rules = pd.DataFrame(
         {
             fw: {
@@ -297,7 +424,7 @@ else:
     rules.loc["inspections flagged (distinct)"] = {fw: len(ids) for fw, ids in flagged.items()}
     record("rule_exceptions", {fw: len(ids) for fw, ids in flagged.items() if fw != "ILACS"})
     record("ilacs_overall_not_inadequate_with_inadequate_key", len(flagged.get("ILACS", [])))
-    display(rules.rename_axis("check"))
+    display(rules.reindex(columns=in_time_order(rules.columns)).rename_axis("Check"))
     display(
         Markdown(
             "; ".join(
@@ -308,7 +435,7 @@ else:
                     else f"**{fw}**: {len(ids)} exception(s) to the framework's rules"
                 )
                 + (f" ({', '.join(ids)})" if ids else "")
-                for fw, ids in flagged.items()
+                for fw, ids in ((fw, flagged[fw]) for fw in in_time_order(flagged))
             )
             + "."
         )

@@ -47,6 +47,7 @@ from IPython.display import Markdown, display
 
 from analysis import claims, paths, snapshots
 from analysis.data import load as load_data
+from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, seed_everything
 from analysis.vocab import GRADE_ORDER
@@ -58,9 +59,18 @@ def long_date(when, month: str = "%B") -> str:
     return f"{when.day} {when.strftime(month + ' %Y')}"
 
 
+def in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the registry's figure names (and the test names) in words for the reader:
+    "requires improvement share" for requires_improvement_share. Only the display changes."""
+    shown = frame.copy()
+    for column in ("figure", "test"):
+        if column in shown.columns:
+            shown[column] = shown[column].str.replace("_", " ")
+    return shown
+
+
 seed_everything(seed)
-sns.set_theme(style="whitegrid", context="notebook")
-pd.set_option("display.max_colwidth", 200, "display.max_rows", 200, "display.width", 160)
+show.setup()
 
 registry_path = Path(claims_file) if Path(claims_file).is_absolute() else (paths.NOTEBOOKS / claims_file).resolve()
 entries = claims.load_registry(registry_path)
@@ -70,6 +80,12 @@ run_defaults = {"include_secondary": include_secondary, "date_basis": date_basis
 evaluations = claims.evaluate(entries, data, run_defaults)
 table = claims.verdict_table(evaluations, entries)
 by_claim = claims.claim_verdicts(evaluations)
+n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
+source = (
+    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file"
+    + (" and the press-sourced SIF grades of five councils" if include_secondary else "")
+    + "; data/processed"
+)
 
 record("parameters", {"claims_file": claims_file, "include_secondary": include_secondary, "date_basis": date_basis})
 record("n_claims", len(entries))
@@ -105,7 +121,7 @@ display(
 # ones that differ).
 
 # %%
-display(table.set_index(["claim", "figure"]))
+display(in_words(table).set_index(["claim", "figure"]))
 
 # %% [markdown]
 # ## Verdict per claim
@@ -134,7 +150,7 @@ if differs.empty:
 else:
     lines = [
         f"- **{r.claim} {r.figure}**: published {r.published}, computed {r.computed} (difference {r.difference}). {r.explanation}"
-        for r in differs.itertuples()
+        for r in in_words(differs).itertuples()
     ]
     display(Markdown("\n".join(lines)))
 
@@ -150,7 +166,7 @@ pending = table[table["verdict"].isin(["not testable", claims.NOT_YET_TESTED])]
 if pending.empty:
     display(Markdown("_None._"))
 else:
-    display(pending.set_index(["claim", "figure"])[["kind", "verdict", "explanation"]])
+    display(in_words(pending).set_index(["claim", "figure"])[["kind", "verdict", "explanation"]])
 
 # %% [markdown]
 # ## SIF judgement mix by year
@@ -164,6 +180,7 @@ else:
 sif = snapshots.judgements_for(
     data, area="overall", framework="SIF", include_secondary=include_secondary, date_basis=date_basis
 )
+undated = int(sif["date"].isna().sum())  # left out of the figure and the table below
 sif = sif.assign(year=sif["date"].dt.year.astype("Int64")).dropna(subset=["year"])
 mix_by_year = snapshots.grade_mix_by(sif, "year")
 record("sif_mix_by_year", {f"{int(r.year)}|{r.grade}": int(r.count) for r in mix_by_year.itertuples()})
@@ -180,19 +197,54 @@ sns.histplot(
     ax=ax,
 )
 totals = sif.groupby("year").size()
-for year, n in totals.items():
-    ax.text(int(year), 1.01, f"n={n}", ha="center", va="bottom", fontsize=9)
-ax.set(
-    xlabel=f"Year {'published' if date_basis == 'published' else 'inspected'}",
-    ylabel="Share of SIF inspections",
-    title="SIF overall effectiveness by year",
-    ylim=(0, 1.08),
+year_basis = "published" if date_basis == "published" else "inspected"
+date_word, dated_units = ("publication", "results") if date_basis == "published" else ("inspection", "inspections")
+first, last = sif["date"].min(), sif["date"].max()
+ends = {
+    first.year: f"from {first:%b}" if first.month > 1 else "",
+    last.year: f"to {last:%b}" if last.month < 12 else "",
+}
+years = [int(year) for year in totals.index]
+ax.set_xticks(years, [f"{year}\n{ends[year]}" if ends.get(year) else str(year) for year in years])
+show.annotate_n(ax, {int(year): n for year, n in totals.items()})
+ax.set(xlabel=f"Year {year_basis}", ylabel="Share of SIF inspections")
+ax.set_title("SIF overall effectiveness by year", pad=16)
+sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="Overall effectiveness")
+year_counts = {int(year): n for year, n in totals.items()}
+year_note = show.small_n_note(year_counts, "inspections")
+part_years = [str(year) for year, note in ends.items() if note]
+ri_or_worse = (
+    sif.assign(worse=sif["grade"].isin(["Requires improvement to be good", "Inadequate"]))
+    .groupby("year")["worse"]
+    .mean()
 )
-ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="grade")
-plt.show()
+show.figure(
+    fig,
+    f"Overall effectiveness grades of SIF inspections (re-inspections included) by year {year_basis}: each bar is"
+    f" 100% of that year's inspections, its n above it. The SIF {dated_units} run from {first:%B %Y} to {last:%B %Y}"
+    + (
+        f", so {' and '.join(part_years)} {'are part years' if len(part_years) > 1 else 'is a part year'}"
+        if part_years
+        else ""
+    )
+    + "."
+    + ("" if include_secondary else " Without the press-sourced rows.")
+    + (f" {undated} inspection(s) with no date of {date_word} left out." if undated else "")
+    + (f" {year_note}" if year_note else ""),
+    n=f"{len(sif):,} SIF inspections of {sif['la_code'].nunique()} authorities",
+    source=source,
+    alt=f"100% stacked bars of SIF overall effectiveness grades, one bar per year {year_basis} from {years[0]} to"
+    f" {years[-1]}, each with its number of inspections above it, coloured from Outstanding to Inadequate."
+    f" Requires improvement or inadequate is highest in {ri_or_worse.idxmax()} ({ri_or_worse.max():.0%} of"
+    f" {totals[ri_or_worse.idxmax()]}) and lowest in {ri_or_worse.idxmin()} ({ri_or_worse.min():.0%} of"
+    f" {totals[ri_or_worse.idxmin()]}).",
+)
 display(
-    mix_by_year.pivot(index="year", columns="grade", values="count").reindex(columns=GRADE_ORDER).assign(total=totals)
+    mix_by_year.pivot(index="year", columns="grade", values="count")
+    .reindex(columns=GRADE_ORDER)
+    .assign(total=totals)
+    .rename(columns={"total": "Total"})
+    .rename_axis(index=f"Year {year_basis}", columns="Overall effectiveness")
 )
 
 # %% [markdown]
@@ -253,8 +305,27 @@ ax.set(
 )
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
 ax.legend(loc="upper left")
-plt.show()
-display(compare_mix.set_index("grade"))
+shown_mix = compare_mix.set_index("grade").loc[GRADE_ORDER]
+off = (shown_mix["count"] - shown_mix["published"]).abs()
+show.figure(
+    fig,
+    f"Each council's SIF leadership, management and governance grade in force on {long_date(dec_2016)} (its latest"
+    " SIF result published by then; the population of claim C11): bars computed, diamonds the published counts of"
+    f' {c11["source"]["article"]} ({c11["source"]["outlet"]}, {c11["source"]["date"]}), its "just under half"'
+    f" requiring improvement drawn at {published_c11['requires_improvement_share']:g}% of the {total} councils"
+    + ("" if include_secondary else ". Without the press-sourced rows"),
+    n=f"{total} councils",
+    source=f"{source}; published counts from the claims registry ({registry_path.name})",
+    alt=f"Bar chart of the number of councils at each SIF leadership grade on {long_date(dec_2016)}, Outstanding to"
+    f" Inadequate, with black diamonds for the published counts: computed "
+    + ", ".join(f"{g} {int(c)}" for g, c in shown_mix["count"].items())
+    + f"; the largest gap from the published count is {off.max():g} councils ({off.idxmax()}).",
+)
+display(
+    shown_mix.rename(columns={"count": "Councils", "share": "Share (%)", "published": "Published"}).rename_axis(
+        "Leadership grade"
+    )
+)
 
 # %% [markdown]
 # ## ILACS year one against SIF year one
@@ -302,10 +373,39 @@ sns.barplot(
     ax=ax,
 )
 ax.set(xlabel="", ylabel="% of councils", title="Overall effectiveness in the first year of each framework")
-sns.move_legend(ax, "upper left", title="")
+sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="")
 ax.set_xticks(range(len(GRADE_ORDER)), ["Outstanding", "Good", "Requires improvement", "Inadequate"])
-plt.show()
-display(year_one.pivot(index="grade", columns="framework", values="count").reindex(GRADE_ORDER))
+ax.margins(y=0.1)
+for bars, group in zip(ax.containers, year_one["framework"].unique()):  # each bar's count of councils on top
+    counts = year_one[year_one["framework"] == group].set_index("grade")["count"].reindex(GRADE_ORDER)
+    ax.bar_label(bars, labels=[f"{int(c)}" for c in counts], fontsize=8, padding=2)
+group_n = {"SIF": len(sif_y1), "ILACS": len(ilacs_y1)}
+year_one_note = show.small_n_note(group_n, "councils")
+shares = year_one.set_index(["framework", "grade"])["share"]
+show.figure(
+    fig,
+    f"Overall effectiveness grades in the first year of each framework, as shares of the councils (or SIF results)"
+    f" of each: the SIF results published in {sif_window['year']} against each council's first ILACS judgement"
+    f" published from {long_date(ilacs_window['start'])} to {long_date(ilacs_end)}, both dated by publication as"
+    " the article does (claims C17 and C19). Each bar's count is on top of it, each framework's n in the legend"
+    + ("" if include_secondary else ". Without the press-sourced rows")
+    + (f". {year_one_note}" if year_one_note else ""),
+    n=f"{len(sif_y1)} SIF results for {sif_y1['la_code'].nunique()} councils and {len(ilacs_y1)} ILACS councils",
+    source=source,
+    alt=f"Grouped bar chart of the share of councils at each overall grade, Outstanding to Inadequate, SIF"
+    f" {sif_window['year']} (blue, {len(sif_y1)} results) beside ILACS year one (purple, {len(ilacs_y1)} councils):"
+    " good or outstanding "
+    + " against ".join(
+        f"{shares.loc[(group, ['Outstanding', 'Good'])].sum():.0f}% ({group.split(' (')[0]})"
+        for group in year_one["framework"].unique()
+    )
+    + ".",
+)
+display(
+    year_one.pivot(index="grade", columns="framework", values="count")
+    .reindex(index=GRADE_ORDER, columns=year_one["framework"].unique())
+    .rename_axis(index="Overall effectiveness", columns="Councils, first year of")
+)
 
 # %% [markdown]
 # ## Provenance

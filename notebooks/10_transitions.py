@@ -54,13 +54,13 @@ from analysis import paths
 from analysis.data import load as load_data
 from analysis.models import latent, results, transitions
 from analysis.models import verdict as rule_of
+from analysis.publish import display as show
 from analysis.publish.formats import estimate_interval as interval
 from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
 
 seed_everything(seed)
-sns.set_theme(style="white", context="notebook")
-pd.set_option("display.max_colwidth", 120, "display.width", 160)
+show.setup()
 data = load_data(paths.DATA_PROCESSED)
 options = dict(adequate_as_ri=adequate_as_ri, include_secondary=include_secondary, date_basis=date_basis)
 record("parameters", dict(pair=pair, area=area, binary=binary, n_boot=n_boot, seed=seed, **options))
@@ -73,10 +73,30 @@ def chosen(name: str) -> bool:
 
 names = [name for name in transitions.comparisons() if chosen(name)]
 if not names:
-    raise ValueError(f"no comparison matches pair={pair!r} and area={area!r}; the comparisons: {transitions.comparisons()}")
+    raise ValueError(
+        f"no comparison matches pair={pair!r} and area={area!r}; the comparisons: {transitions.comparisons()}"
+    )
 pair_options = {**options, "binary": binary}  # the penalty below is always on the grades (it has no binary form)
 pair_frames = {name: transitions.pairs(data, name, **pair_options) for name in names}
 summaries = {name: transitions.transition_summary(pair_frames[name], n_boot, seed) for name in names}
+n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
+source = (
+    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
+    f"true, press-sourced SIF grades of five councils; data/processed"
+)
+DATE_WORDS = {"published": "publication date", "inspected": "the date the inspection began"}
+
+
+def words(name: str) -> str:
+    """A comparison's name as a figure shows it: an arrow between its two ends."""
+    return name.replace(" -> ", " \u2192 ")
+
+
+adequate_words = (
+    "the earlier frameworks' Adequate read as Requires improvement"
+    if adequate_as_ri
+    else "the earlier frameworks' Adequate kept as a grade of its own"
+)
 
 # %% [markdown]
 # ## The comparisons at a glance
@@ -90,9 +110,11 @@ summaries = {name: transitions.transition_summary(pair_frames[name], n_boot, see
 overview = pd.DataFrame(
     [
         {
-            "comparison": s.comparison,
+            "comparison": name,
             "n": s.n,
-            "years apart (median, range)": "-" if s.n == 0 else f"{s.years_median:.1f} ({s.years_min:.1f}-{s.years_max:.1f})",
+            "years apart (median, range)": "-"
+            if s.n == 0
+            else f"{s.years_median:.1f} ({s.years_min:.1f}-{s.years_max:.1f})",
             "improved": interval(s.share_improved),
             "same": interval(s.share_same),
             "declined": interval(s.share_declined),
@@ -104,7 +126,7 @@ overview = pd.DataFrame(
             "kappa (quadratic)": interval(s.kappa_quadratic),
             "merged for the log-linear tests": "; ".join(s.collapsed) or "none",
         }
-        for s in summaries.values()
+        for name, s in summaries.items()
     ]
 ).set_index("comparison")
 display(overview)
@@ -137,10 +159,14 @@ shown = [s for s in summaries.values() if s.n > 0]
 columns = 2
 rows_needed = -(-len(shown) // columns)
 fig, axes = plt.subplots(rows_needed, columns, figsize=(11, 4.2 * rows_needed), squeeze=False)
+kept = {}  # comparison -> (councils that kept their grade, n): the diagonal of its table
+abbreviated = False
 for ax, s in zip(axes.flat, shown):
     table = transitions.transition_table(pair_frames[s.comparison])
     short = [g.replace("Requires improvement to be good", "RI") for g in table.grades]
+    abbreviated = abbreviated or short != list(table.grades)
     shares = table.row_shares.fillna(0)
+    kept[s.comparison] = (int(table.counts.to_numpy().trace()), s.n)
     # A heatmap drawn with imshow: seaborn's heatmap measures its tick labels by drawing the whole
     # figure, once per panel (about 0.5 s a panel here, 16 panels).
     ax.imshow(shares.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -150,18 +176,47 @@ for ax, s in zip(axes.flat, shown):
     for (i, j), count in pd.DataFrame(table.counts.to_numpy()).stack().items():
         colour = "white" if shares.iloc[i, j] > 0.5 else "black"
         ax.text(j, i, str(count), ha="center", va="center", color=colour)
-    ax.set(title=f"{s.comparison}\n(n = {s.n})", xlabel="later grade", ylabel="earlier grade")
+    small = s.n < show.SMALL_N
+    title = s.comparison.replace(" -> ", " \u2192\n")  # the earlier end, then the later one
+    ax.set_title(f"{title} (n = {s.n}{'*' if small else ''})", fontweight="bold" if small else "normal")
+    ax.set(xlabel="Later grade", ylabel="Earlier grade")
 for ax in list(axes.flat)[len(shown) :]:
     ax.axis("off")
 fig.tight_layout()
-plt.show()
-display(
-    Markdown(
-        f"*Figure 1. Earlier against later grade of the same council, {len(shown)} comparisons; n councils per "
-        f"panel. Source: Ofsted inspection reports (431 PDFs), the official outcomes file and, where "
-        f"include_secondary is true, press-sourced SIF grades of five councils; data/processed "
-        f"(checksum {data_checksum(paths.DATA_PROCESSED)[:12]}). Adequate read as RI: {adequate_as_ri}.*"
-    )
+panel_n = {words(s.comparison): s.n for s in shown}
+shown_pairs = pd.concat([pair_frames[s.comparison] for s in shown]) if shown else pd.DataFrame(columns=["la_code"])
+empty = [words(name) for name, s in summaries.items() if s.n == 0]
+firm = {name: v for name, v in kept.items() if v[1] >= show.SMALL_N} or kept
+most = max(firm, key=lambda name: firm[name][0] / firm[name][1])
+least = min(firm, key=lambda name: firm[name][0] / firm[name][1])
+notes = [
+    f"Earlier against later grade of the same council, one panel per comparison ({len(shown)} with at least one "
+    f"council): each cell counts the councils with that pair of grades and is shaded by its share of the row (the "
+    f"earlier grade); cells on the diagonal kept their grade, cells right of it declined; n per panel in its title.",
+    "RI: Requires improvement to be good." if abbreviated else "",
+    "SLAC: the 2009-12 inspection of safeguarding and looked after children services."
+    if any(s.comparison.startswith(transitions.SLAC) for s in shown)
+    else "",
+    f"Inspections dated by {DATE_WORDS[date_basis]}; {adequate_words}"
+    + ("; tables of good or better against below good." if binary else "."),
+    show.small_n_note(panel_n, "councils"),
+    f"Not shown (no council with both grades): {'; '.join(empty)}." if empty else "",
+]
+show.figure(
+    fig,
+    " ".join(note for note in notes if note),
+    n=(
+        f"{sum(s.n for s in shown):,} pairs of grades in {len(shown)} comparisons, of "
+        f"{shown_pairs['la_code'].nunique()} councils"
+    ),
+    source=source,
+    alt=(
+        f"{len(shown)} heatmaps in a grid of {columns} columns, one per comparison, with the earlier grade in rows "
+        f"and the later grade in columns ({', '.join(short)}); each cell holds a number of councils and is shaded "
+        f"darker blue the larger its share of the row. The share that kept its grade (the diagonal) is largest in "
+        f"{words(most)} ({kept[most][0]} of {kept[most][1]}, {kept[most][0] / kept[most][1]:.0%}) and smallest in "
+        f"{words(least)} ({kept[least][0]} of {kept[least][1]}, {kept[least][0] / kept[least][1]:.0%})."
+    ),
 )
 
 # %% [markdown]
@@ -229,19 +284,40 @@ record(
     },
 )
 sequence = transitions.consecutive_pairs(transitions.headline_sequence(data, **options))
+PAIR_KINDS = {0: "Within one framework", 1: "Crosses a framework change"}
+plotted = sequence.assign(pair_kind=sequence["crosses_framework"].map(PAIR_KINDS))
 fig, ax = plt.subplots(figsize=(8, 4))
 sns.scatterplot(
-    sequence, x="years_apart", y="abs_ridit_diff", hue="crosses_framework", alpha=0.6, ax=ax, palette="colorblind"
+    plotted,
+    x="years_apart",
+    y="abs_ridit_diff",
+    hue="pair_kind",
+    hue_order=list(PAIR_KINDS.values()),
+    alpha=0.6,
+    ax=ax,
+    palette="colorblind",
 )
-ax.set(xlabel="years between the two inspections", ylabel="|ridit difference|")
-ax.legend(title="crosses a framework change")
-plt.show()
-display(
-    Markdown(
-        f"*Figure 2. Reordering against time apart, every consecutive pair of a council's inspections with a "
-        f"headline grade (n = {len(sequence)} pairs, {sequence['la_code'].nunique()} councils). Source: as "
-        f"Figure 1.*"
-    )
+ax.set(xlabel="Years between the two inspections", ylabel="Absolute difference in ridit")
+sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="Pair of inspections")
+means = plotted.groupby("pair_kind")["abs_ridit_diff"].agg(["mean", "size"]).reindex(list(PAIR_KINDS.values()))
+show.figure(
+    fig,
+    "Reordering against time apart: every consecutive pair of a council's inspections with a headline grade, the "
+    "absolute difference of its two ridits (a grade's place among its framework's grades in the area, from 0 to 1) "
+    "against the years between the two inspections, coloured by whether the pair crosses a framework change "
+    "(the 2009-12 SLAC inspections of safeguarding and looked after children services, the 2012-13 child "
+    "protection and the 2013 looked-after inspections counted as frameworks of their own). "
+    f"Inspections dated by {DATE_WORDS[date_basis]}; {adequate_words}",
+    n=f"{len(sequence):,} pairs of inspections of {sequence['la_code'].nunique()} councils",
+    source=source,
+    alt=(
+        f"Scatter plot of {len(sequence)} pairs of inspections: years between the two inspections on the x axis "
+        f"({sequence['years_apart'].min():.1f} to {sequence['years_apart'].max():.1f}), the absolute ridit difference "
+        f"on the y axis (0 to {sequence['abs_ridit_diff'].max():.2f}), blue dots for pairs within one framework and "
+        f"orange for pairs that cross a framework change. The mean difference is "
+        f"{means.loc[PAIR_KINDS[0], 'mean']:.3f} within a framework ({means.loc[PAIR_KINDS[0], 'size']} pairs) and "
+        f"{means.loc[PAIR_KINDS[1], 'mean']:.3f} across a change ({means.loc[PAIR_KINDS[1], 'size']} pairs)."
+    ),
 )
 
 # %% [markdown]
@@ -311,11 +387,9 @@ for key, result in (("penalty_latent", latent_penalty), ("penalty_latent_pre_sif
 # can reuse them.
 
 # %%
-tidy = results.combine(
-    [s.to_tidy() for s in summaries.values()] + [penalty.to_tidy(), latent_penalty.to_tidy()]
-)
+tidy = results.combine([s.to_tidy() for s in summaries.values()] + [penalty.to_tidy(), latent_penalty.to_tidy()])
 record_table(tidy)
-display(tidy.head(12))
+display(tidy.head(12).rename(columns={"ci_low": "CI low", "ci_high": "CI high", "p_value": "p"}))
 display(Markdown(f"{len(tidy)} rows, {tidy['comparison'].nunique()} comparisons."))
 
 # %% [markdown]

@@ -54,24 +54,28 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from IPython.display import Markdown, display
+from matplotlib.ticker import PercentFormatter
 
 from analysis import paths
 from analysis.data import load as load_data
 from analysis.models import cohorts, learning, results
-from analysis.models.frame import CONTROLS, covariate_coverage, inspection_frame
+from analysis.models.frame import CONTROLS, COVARIATE_LABELS, covariate_coverage, inspection_frame
+from analysis.publish import display as show
 from analysis.publish.figures import GRADE_COLOURS
 from analysis.publish.formats import interval, p_text
 from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
-from analysis.vocab import GRADE_ORDER
+from analysis.vocab import AREA_LABELS, GOOD, GRADE_ORDER, OUTSTANDING
 
 COHORT_UNITS = {"year": "calendar-year", "half-year": "half-year"}
+DATE_WORDS = {"published": "its publication", "inspected": "the inspection's start on site"}
+AXIS_DATE_WORDS = {"published": "publication", "inspected": "start on site"}
+#: Covariate (frame column or control) -> its words in the tables.
 if cohort not in COHORT_UNITS:
     raise ValueError(f"cohort must be one of {sorted(COHORT_UNITS)}, not {cohort!r}")
 
 seed_everything(seed)
-sns.set_theme(style="white", context="notebook")
-pd.set_option("display.max_colwidth", 120, "display.width", 160)
+show.setup()
 data = load_data(paths.DATA_PROCESSED)
 options = dict(include_secondary=include_secondary, adequate_as_ri=adequate_as_ri, date_basis=date_basis)
 record("parameters", dict(framework=framework, area=area, cohort=cohort, seed=seed, **options))
@@ -85,9 +89,9 @@ model_without_lar = cohorts.cohort_model(frame, without_lar, cohort=cohort)
 balance = cohorts.balance_check(frame, cohort=cohort)
 n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
 source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "
+    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
     f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
-    f"context statistics (la_context); data/processed (checksum {data_checksum(paths.DATA_PROCESSED)[:12]})"
+    f"context statistics (la_context); data/processed"
 )
 n_inspections = record("n_inspections", len(frame))
 
@@ -100,7 +104,12 @@ n_inspections = record("n_inspections", len(frame))
 
 # %%
 coverage = covariate_coverage(frame).set_index("covariate")
-display(coverage)
+display(
+    coverage.rename(
+        index=COVARIATE_LABELS,
+        columns={"n_present": "present", "n_missing": "missing", "share_present": "share present"},
+    )
+)
 sizes = frame["cohort"].value_counts().sort_index().rename("inspections").to_frame().T
 display(sizes)
 display(
@@ -116,6 +125,12 @@ display(
 # %%
 order = [g for g in GRADE_ORDER if g in set(mix.table["grade"])]
 labels = mix.table.drop_duplicates("cohort")[["cohort", "total"]]
+# The part year: the collection's last calendar year (or half-year), if it stops before its end.
+collected = pd.to_datetime(data.inspections["published_date" if date_basis == "published" else "start_date"])
+partial = show.part_year(collected)
+if partial is not None and cohort == "half-year":
+    partial = f"{partial}H{1 if collected.max().month <= 6 else 2}"
+partial = str(partial) if str(partial) in set(labels["cohort"]) else None
 fig, ax = plt.subplots(figsize=(min(14, max(8, 1.1 * len(labels) + 4)), 4.5))
 sns.histplot(
     mix.table,
@@ -130,19 +145,43 @@ sns.histplot(
     alpha=1,
     ax=ax,
 )
-ax.set_xticks(range(len(labels)), [f"{c}\n(n = {t})" for c, t in zip(labels["cohort"], labels["total"])])
-ax.set(xlabel=f"{COHORT_UNITS[cohort]} cohort ({date_basis} date)", ylabel="share of the cohort's inspections")
-sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), title="grade")
+ax.set_xticks(range(len(labels)), [f"{c}\n(to {collected.max():%B})" if c == partial else c for c in labels["cohort"]])
+show.annotate_n(ax, dict(zip(range(len(labels)), labels["total"])))
+ax.yaxis.set_major_formatter(PercentFormatter(1))
+unit = {"year": "calendar year", "half-year": "half-year"}[cohort]
+ax.set(xlabel=f"Cohort: {unit} of {AXIS_DATE_WORDS[date_basis]}", ylabel="Share of the cohort's inspections")
+sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), title="Grade")
 fig.tight_layout()
-plt.show()
-display(
-    Markdown(
-        f"*Figure 1. Grade ({area}) of each council's first {framework} inspection by {COHORT_UNITS[cohort]} "
-        f"cohort, n = {mix.n} inspections ({mix.n_undated} undated left out); n per cohort under each bar. "
-        f"Source: {source}. Adequate read as RI: {adequate_as_ri}.*"
-    )
+cohort_n = dict(zip(labels["cohort"], labels["total"]))
+area_words = AREA_LABELS.get(area, area)[:1].lower() + AREA_LABELS.get(area, area)[1:]
+good_or_better = mix.table[mix.table["grade"].isin([OUTSTANDING, GOOD])].groupby("cohort", sort=False)["share"].sum()
+first, last = labels["cohort"].iloc[0], labels["cohort"].iloc[-1]
+notes = [
+    f"Grade mix of each {COHORT_UNITS[cohort]} cohort: the grade for {area_words} at each council's first "
+    f"{framework} inspection, by the {unit} of {DATE_WORDS[date_basis]}; n per cohort above its bar.",
+    show.small_n_note(cohort_n, "inspections"),
+    f"{partial}: to {collected.max():%B %Y} only (the end of the collection)." if partial else "",
+    f"{mix.n_undated} undated inspections left out." if mix.n_undated else "",
+]
+show.figure(
+    fig,
+    " ".join(note for note in notes if note),
+    n=f"{mix.n:,} first {framework} inspections, one per council",
+    source=source,
+    alt=(
+        f"100% stacked bar chart of {len(labels)} {COHORT_UNITS[cohort]} cohorts, {first} to {last}, each bar split "
+        f"by grade from Inadequate (dark red, bottom) through Requires improvement to be good and Good to "
+        f"Outstanding (dark blue, top). Good or better is {good_or_better[first]:.0f}% of the {first} cohort "
+        f"({cohort_n[first]} inspections) and {good_or_better[last]:.0f}% of the {last} cohort "
+        f"({cohort_n[last]} inspections)."
+    ),
 )
-display(mix.table.pivot(index="cohort", columns="grade", values="share").reindex(columns=order).round(1))
+display(
+    mix.table.pivot(index="cohort", columns="grade", values="share")
+    .reindex(columns=order)
+    .round(1)
+    .rename_axis(columns="share of the cohort (%)")
+)
 
 # %% [markdown]
 # ## The ordinal logit of the grade on the cohort
@@ -178,7 +217,7 @@ joint = pd.DataFrame(
             "reference cohort": fit.reference_cohort,
             "n fitted": fit.n,
             "dropped": fit.n_dropped,
-            "missing": ", ".join(f"{k} {v}" for k, v in fit.dropped_by.items()) or "none",
+            "missing": ", ".join(f"{COVARIATE_LABELS.get(k, k)} {v}" for k, v in fit.dropped_by.items()) or "none",
             "cohorts pooled": ", ".join(f"{k} -> {v}" for k, v in fit.pooled.items()) or "none",
             "Wald chi-square (df)": f"{fit.wald_chi2:.2f} ({fit.wald_df})",
             "p": p(fit.wald_p),
@@ -240,16 +279,25 @@ display(
 shown = balance.table.assign(
     p=[p(v) for v in balance.table["p_value"]],
 ).drop(columns="p_value")
-display(shown.set_index("covariate").round(3))
+BALANCE_WORDS = {
+    "std_difference": "standardised difference",
+    "n_early": "n early",
+    "n_late": "n late",
+    "n_missing": "n missing",
+}
+display(shown.set_index("covariate").rename(index=COVARIATE_LABELS, columns=BALANCE_WORDS))
 tested = balance.table[balance.table["p_value"].notna()]
 untested = balance.table[balance.table["p_value"].isna()]
 imbalanced = tested[tested["p_value"] < 0.05]
 
 
 def describe(r) -> str:
+    covariate = COVARIATE_LABELS.get(r.covariate, r.covariate)
     if r.test == "Welch t":
-        return f"{r.covariate} (late - early = {r.difference:.2f}, standardised {r.std_difference:.2f}, {p_text(r.p_value)})"
-    return f"{r.covariate} (chi-square {r.statistic:.1f}, {p_text(r.p_value)})"
+        return (
+            f"{covariate} (late - early = {r.difference:.2f}, standardised {r.std_difference:.2f}, {p_text(r.p_value)})"
+        )
+    return f"{covariate} (chi-square {r.statistic:.1f}, {p_text(r.p_value)})"
 
 
 if len(imbalanced):
@@ -260,9 +308,10 @@ if len(imbalanced):
     )
 elif len(tested):
     smallest = tested.loc[tested["p_value"].idxmin()]
+    smallest_words = COVARIATE_LABELS.get(smallest["covariate"], smallest["covariate"])
     finding = (
         f"No covariate differed between early and late cohorts at the 5% level (the smallest p is "
-        f"{p(smallest['p_value'])}, for {smallest['covariate']}). This does not show the scheduling was random, only "
+        f"{p(smallest['p_value'])}, for {smallest_words}). This does not show the scheduling was random, only "
         f"that it is not visible in these covariates."
     )
 else:
@@ -271,7 +320,11 @@ record("balance_p", dict(zip(balance.table["covariate"], balance.table["p_value"
 record("balance_std_difference", dict(zip(balance.table["covariate"], balance.table["std_difference"])))
 record("balance_split_date", str(balance.split_date.date()))
 if len(untested):
-    finding += " Not testable (no values in one of the groups): " + ", ".join(untested["covariate"]) + "."
+    finding += (
+        " Not testable (no values in one of the groups): "
+        + ", ".join(untested["covariate"].map(lambda c: COVARIATE_LABELS.get(c, c)))
+        + "."
+    )
 display(
     Markdown(
         f"Split at {balance.split_date.date()} ({int(balance.table['n_early'].max())} early, "
@@ -288,7 +341,7 @@ display(
 # %%
 tidy = results.combine([results.from_rows(found.rows()) for found in (mix, model, model_without_lar, balance)])
 record_table(tidy)
-display(tidy.head(12))
+display(tidy.head(12).rename(columns={"ci_low": "CI low", "ci_high": "CI high", "p_value": "p"}))
 display(Markdown(f"{len(tidy)} rows, {tidy['model'].nunique()} models."))
 
 # %% [markdown]

@@ -58,14 +58,29 @@ from IPython.display import Markdown, display
 from analysis import paths
 from analysis.data import load as load_data
 from analysis.models import learning, results
-from analysis.models.frame import covariate_coverage, inspection_frame
+from analysis.models.frame import COVARIATE_LABELS, covariate_coverage, inspection_frame
+from analysis.publish import display as show
 from analysis.publish.figures import GRADE_COLOURS
 from analysis.publish.formats import interval
 from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
-from analysis.vocab import ILACS, SIF
+from analysis.vocab import AREA_LABELS, GRADE_ORDER, ILACS, INADEQUATE, SIF
+from analysis.vocab import FRAMEWORKS as FRAMEWORK_ORDER
 
 FRAMEWORKS = {SIF: (SIF,), ILACS: (ILACS,), "both": (SIF, ILACS)}
+#: How the tables and figures name the covariates, outcomes and control sets (the records keep the keys).
+OUTCOME_WORDS = {"ordinal": "ordinal", "good_or_better": "good or better"}
+CONTROL_SET_WORDS = {
+    "raw": "raw",
+    "controlled": "controlled",
+    "controlled_without_looked_after_rate": "controlled without the looked-after rate",
+}
+CONTROL_SET_PHRASES = {
+    "raw": "no controls (the clock alone)",
+    "controlled": "the H01 controls",
+    "controlled_without_looked_after_rate": "the H01 controls without the looked-after rate",
+}
+DATE_WORDS = {"published": "publication date", "inspected": "the date the inspection began"}
 if framework not in FRAMEWORKS:
     raise ValueError(f"framework must be one of {sorted(FRAMEWORKS)}, not {framework!r}")
 if time_unit not in learning.TIMES:
@@ -74,8 +89,7 @@ if controls not in learning.CONTROL_SETS:
     raise ValueError(f"controls must be one of {sorted(learning.CONTROL_SETS)}, not {controls!r}")
 
 seed_everything(seed)
-sns.set_theme(style="white", context="notebook")
-pd.set_option("display.max_colwidth", 120, "display.width", 160)
+show.setup()
 data = load_data(paths.DATA_PROCESSED)
 options = dict(include_secondary=include_secondary, adequate_as_ri=adequate_as_ri, date_basis=date_basis)
 record("parameters", dict(framework=framework, area=area, time_unit=time_unit, controls=controls, seed=seed, **options))
@@ -87,9 +101,9 @@ slopes = learning.learning_slopes(data, frameworks, area, first_only=True, **opt
 h01 = learning.h01_learning_slope(data, **options)
 n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
 source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "
+    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
     f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
-    f"context statistics (la_context); data/processed (checksum {data_checksum(paths.DATA_PROCESSED)[:12]})"
+    f"context statistics (la_context); data/processed"
 )
 
 
@@ -104,7 +118,7 @@ coverage = pd.concat(
     {fw: covariate_coverage(f).set_index("covariate")[["n_present", "n_missing"]] for fw, f in frames.items()},
     axis=1,
 )
-display(coverage)
+display(coverage.rename(index=COVARIATE_LABELS, columns={"n_present": "present", "n_missing": "missing"}))
 
 # %% [markdown]
 # ## H01: the SIF learning slope under the controls
@@ -127,7 +141,7 @@ display(
                 "p": p(h01.p_value),
                 "n": h01.n,
                 "dropped": h01.n_dropped,
-                "missing": ", ".join(f"{k} {v}" for k, v in h01.dropped_by.items()) or "none",
+                "missing": ", ".join(f"{COVARIATE_LABELS.get(k, k)} {v}" for k, v in h01.dropped_by.items()) or "none",
                 "converged": h01.converged,
             }
         ],
@@ -146,7 +160,16 @@ display(
 # %%
 table = slopes.table()
 record("slopes", table.drop(columns="note").to_dict(orient="records"))
-display(slopes.side_by_side())
+side = slopes.side_by_side()
+slope_rows = pd.MultiIndex.from_product(
+    [learning.OUTCOMES, list(learning.TIMES), list(slopes.control_sets)], names=side.index.names
+)
+display(
+    side.reindex(index=slope_rows, columns=[fw for fw in FRAMEWORK_ORDER if fw in side.columns])
+    .dropna(how="all")
+    .rename(index={**OUTCOME_WORDS, **CONTROL_SET_WORDS})
+    .rename_axis(index=["outcome", "clock", "control set"])
+)
 
 # %% [markdown]
 # ### Raw against controlled
@@ -154,6 +177,7 @@ display(slopes.side_by_side())
 # Each slope raw and under each control set: "rises" when its interval lies above 1, "falls" when
 # below, "flat" when it includes 1; a slope that rises (or falls) raw and is flat under a control set
 # *vanishes* under those controls.
+
 
 # %%
 def direction(estimate: float, low: float, high: float) -> str:
@@ -188,19 +212,27 @@ for name in (n for n in slopes.control_sets if n != "raw"):
     ]
     found_readings[name] = dict(zip(readings.index, readings[f"reading ({name})"]))
 record("slope_readings", {name: {" ".join(k): v for k, v in got.items()} for name, got in found_readings.items()})
-display(readings)
+display(
+    readings.rename(
+        columns={
+            **CONTROL_SET_WORDS,
+            **{f"reading ({name})": f"reading ({CONTROL_SET_WORDS.get(name, name)})" for name in CONTROL_SET_WORDS},
+        },
+        index=OUTCOME_WORDS,
+    ).rename_axis(index=["framework", "outcome", "clock"])
+)
 
 
 def listed(got: dict, what: str) -> str:
-    found = [" ".join(k) for k, v in got.items() if v == what]
+    found = [" ".join(OUTCOME_WORDS.get(part, part) for part in k) for k, v in got.items() if v == what]
     return "; ".join(found) if found else "none"
 
 
 display(
     Markdown(
         "\n".join(
-            f"- Under `{name}`: **vanish** {listed(got, 'vanishes under the controls')}; **survive** "
-            f"{listed(got, 'survives the controls')}; not fitted {listed(got, 'not fitted')}."
+            f"- Under *{CONTROL_SET_WORDS.get(name, name)}*: **vanish** {listed(got, 'vanishes under the controls')}; "
+            f"**survive** {listed(got, 'survives the controls')}; not fitted {listed(got, 'not fitted')}."
             for name, got in found_readings.items()
         )
     )
@@ -235,43 +267,68 @@ record(
     {fw: {"start": at(pp, "start"), "end": at(pp, "end"), "n": pp.n} for fw, pp in predicted.items()},
 )
 clock_label = {"years": "years since the framework began", "reports": "reports of the framework already published"}
-if predicted:
-    fig, axes = plt.subplots(1, len(predicted), figsize=(6.5 * len(predicted), 4.3), squeeze=False, sharey=True)
-    colours = {**GRADE_COLOURS, learning.GOOD_OR_BETTER: "#252525"}
-    for ax, (fw, pp) in zip(axes.flat, predicted.items()):
-        for grade, rows in pp.table.groupby("grade", sort=False):
-            dashed = grade == learning.GOOD_OR_BETTER
-            sns.lineplot(
-                rows,
-                x="time_value",
-                y="probability",
-                color=colours[grade],
-                label=grade,
-                linestyle="--" if dashed else "-",
-                legend=False,
-                ax=ax,
-            )
-            ax.fill_between(rows["time_value"], rows["ci_low"], rows["ci_high"], color=colours[grade], alpha=0.15)
-        ax.set(
-            title=f"{fw} (n = {pp.n}, {pp.n_dropped} dropped)",
-            xlabel=clock_label[time_unit],
-            ylabel="average predicted probability",
-            ylim=(0, 1),
+grade_lines = [*GRADE_ORDER, learning.GOOD_OR_BETTER]  # the legend's order: best grade first, then good or better
+colours = {**GRADE_COLOURS, learning.GOOD_OR_BETTER: "#252525"}
+clock_format = ".1f" if time_unit == "years" else ".0f"
+controls_named = ", ".join(COVARIATE_LABELS.get(c, c) for c in chosen)
+prior_note = (
+    (
+        "; the earlier frameworks' Adequate read as Requires improvement in the prior grade"
+        if adequate_as_ri
+        else "; the earlier frameworks' Adequate kept apart in the prior grade"
+    )
+    if "prior_grade" in chosen
+    else ""
+)  # only a pre-SIF prior grade can be Adequate: the note is for the SIF figure
+area_label = AREA_LABELS.get(area, area)
+area_words = area_label[:1].lower() + area_label[1:]
+for fw, pp in predicted.items():  # one figure per framework
+    fig, ax = plt.subplots(figsize=(8, 4.3))
+    for grade in [g for g in grade_lines if g in set(pp.table["grade"])]:
+        rows = pp.table[pp.table["grade"] == grade]
+        dashed = grade == learning.GOOD_OR_BETTER
+        sns.lineplot(
+            rows,
+            x="time_value",
+            y="probability",
+            color=colours[grade],
+            label=grade,
+            linestyle="--" if dashed else "-",
+            legend=False,
+            ax=ax,
         )
-    axes.flat[-1].legend(title="grade", loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+        ax.fill_between(rows["time_value"], rows["ci_low"], rows["ci_high"], color=colours[grade], alpha=0.15)
+    ax.set(
+        title=fw,
+        xlabel=clock_label[time_unit][:1].upper() + clock_label[time_unit][1:],
+        ylabel="Average predicted probability",
+        ylim=(0, 1),
+    )
+    ax.legend(title="Grade", loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     fig.tight_layout()
-    plt.show()
-    display(
-        Markdown(
-            f"*Figure 1. Average predicted probability of each grade ({area}) of a council's first inspection "
-            f"against {clock_label[time_unit]}, ordinal logit with the `{controls}` controls "
-            f"({', '.join(chosen) or 'none'}); "
-            + "; ".join(f"{fw}: n = {pp.n} councils" for fw, pp in predicted.items())
-            + f". Source: {source}. Dated by {date_basis} date; Adequate read as RI: {adequate_as_ri}.*"
-        )
+    start, end = at(pp, "start"), at(pp, "end")
+    inadequate = pp.table[pp.table["grade"] == INADEQUATE]["probability"]
+    show.figure(
+        fig,
+        f"Average predicted probability of each grade for {area_words} at a council's first {fw} inspection "
+        f"against {clock_label[time_unit]}, from the ordinal logit with {CONTROL_SET_PHRASES[controls]}"
+        + (f" ({controls_named})" if chosen else "")
+        + ": every fitted council given the same clock value, at nine points from the earliest to the latest "
+        "inspection; bands: 95% delta-method intervals (clustered by council); dashed: Good or better (Good or "
+        f"Outstanding). Inspections dated by {DATE_WORDS[date_basis]}{prior_note if fw == SIF else ''}",
+        n=f"{pp.n:,} first {fw} inspections, one per council ({pp.n_dropped} left out for a missing covariate)",
+        source=source,
+        alt=(
+            f"Line chart of the average predicted probability (0 to 1) of each grade at a first {fw} inspection "
+            f"against {clock_label[time_unit]} ({start[0]:{clock_format}} to {end[0]:{clock_format}}): solid lines "
+            f"for Outstanding (dark blue), Good (light blue), Requires improvement to be good (orange) and "
+            f"Inadequate (red), a dashed black line for Good or better, each in a shaded 95% band. Good or better "
+            f"goes from {start[1]:.0%} (95% interval {start[2]:.0%} to {start[3]:.0%}) to {end[1]:.0%} "
+            f"({end[2]:.0%} to {end[3]:.0%}); Inadequate from {inadequate.iloc[0]:.0%} to {inadequate.iloc[-1]:.0%}."
+        ),
     )
 for fw, why in not_fitted.items():
-    display(Markdown(f"**{fw}**: the model with the `{controls}` controls is not fitted ({why})."))
+    display(Markdown(f"**{fw}**: the model with {CONTROL_SET_PHRASES[controls]} is not fitted ({why})."))
 
 
 # %% [markdown]
@@ -307,7 +364,7 @@ if effects:
             names=["framework"],
         )
     )
-    display(Markdown(f"Effects {next(iter(effects.values())).unit}; controls `{controls}`."))
+    display(Markdown(f"Effects {next(iter(effects.values())).unit}; with {CONTROL_SET_PHRASES[controls]}."))
 else:
     display(Markdown("No model could be fitted with these controls."))
 
@@ -377,7 +434,7 @@ else:
 found = [slopes, h01, *predicted.values(), *effects.values(), *peers.values()]
 tidy = results.combine([results.from_rows(item.rows()) for item in found])
 record_table(tidy)
-display(tidy.head(12))
+display(tidy.head(12).rename(columns={"ci_low": "CI low", "ci_high": "CI high", "p_value": "p"}))
 display(Markdown(f"{len(tidy)} rows, {tidy['model'].nunique()} models."))
 
 # %% [markdown]

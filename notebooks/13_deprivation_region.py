@@ -48,6 +48,8 @@ inspector_boot: int = 400  # refits of the lead-inspector variance share's clust
 seed: int = 20131101  # seed of every bootstrap
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -57,15 +59,15 @@ from analysis import paths
 from analysis.data import load as load_data
 from analysis.models import deprivation, judgements, results
 from analysis.models.frame import inspection_frame
+from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.formats import interval, p_text
 from analysis.publish.formats import p_value as p
 from analysis.publish.records import data_checksum, package_versions, record, record_table, seed_everything
-from analysis.vocab import GRADE_ORDER, ILACS, KEY_AREAS, SIF
+from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_ORDER, ILACS, KEY_AREAS, SIF
 
 seed_everything(seed)
-sns.set_theme(style="white", context="notebook")
-pd.set_option("display.max_colwidth", 120, "display.width", 160)
+show.setup()
 data = load_data(paths.DATA_PROCESSED)
 options = dict(include_secondary=include_secondary, adequate_as_ri=adequate_as_ri, date_basis=date_basis)
 record("parameters", dict(first_only=first_only, n_boot=n_boot, inspector_boot=inspector_boot, seed=seed, **options))
@@ -76,8 +78,7 @@ published = deprivation.WEBB_BENNETT_BYWATERS_2022
 n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
 source = (
     f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "
-    f"true, press-sourced SIF grades of five councils; IMD 2019 (la_context); data/processed (checksum "
-    f"{data_checksum(paths.DATA_PROCESSED)[:12]})"
+    "true, press-sourced SIF grades of five councils; IMD 2019 (la_context); data/processed"
 )
 which = "first inspections" if first_only else "inspections (re-inspections included)"
 
@@ -145,19 +146,25 @@ fig, ax = plt.subplots(figsize=(8, 2.8))
 ax.hlines(points["estimate"], points["low"], points["high"], colors=colours, linewidth=2.5)
 sns.scatterplot(points, x="odds_ratio", y="estimate", hue="estimate", palette=colours, s=80, legend=False, ax=ax)
 ax.axvline(1, color="grey", linestyle=":", linewidth=1)
-ax.set(xscale="log", xlabel="odds ratio of good or better per IMD decile more deprived (log scale)", ylabel="")
+ax.set(xscale="log", xlabel="Odds ratio of good or better per IMD decile more deprived (log scale)", ylabel="")
 ax.set_xticks([0.6, 0.7, 0.8, 0.9, 1.0, 1.2], ["0.6", "0.7", "0.8", "0.9", "1.0", "1.2"])
 ax.minorticks_off()
 fig.tight_layout()
-plt.show()
-display(
-    Markdown(
-        f"*Figure 1. Odds ratio of a good or outstanding overall grade per IMD 2019 decile more deprived, with "
-        f"95% intervals: each framework's {which} ("
-        + ", ".join(f"{g.framework} n = {g.n}" for g in gradients.gradients)
-        + f"; logit with year effects, clustered by council) and the published estimate ({published.population}). "
-        f"Source: {source}; {published.citation}.*"
-    )
+show.figure(
+    fig,
+    f"Odds ratio of a good or outstanding overall grade per IMD 2019 decile more deprived, with 95% intervals: "
+    f"each framework's {which}, from a logit with calendar-year effects and errors clustered by council, beside the "
+    f"published estimate of Webb, Bennett and Bywaters (2022): {published.population}. The dotted line "
+    "at 1 marks no gradient",
+    n=", ".join(f"{g.n:,} {g.framework} inspections of {g.n_authorities} councils" for g in gradients.gradients),
+    source=f"{source}; {published.citation}",
+    alt=(
+        "Dot-and-interval chart, log scale: odds ratio of good or better per IMD decile more deprived (x) for "
+        + ", ".join(
+            f"{row.estimate} {row.odds_ratio:.2f} ({row.low:.2f} to {row.high:.2f})" for row in points.itertuples()
+        )
+        + f"; {sum(points['high'] < 1)} of the {len(points)} intervals lie wholly below 1, the no-gradient line."
+    ),
 )
 display(
     Markdown(
@@ -311,6 +318,7 @@ display(
 # from the groups' sums, `deprivation.reml_share`, which agrees with statsmodels' MixedLM to 1e-5 in
 # the tests; the point estimate is MixedLM's). Only the share is shown: no inspector is named or ranked.
 
+
 # %%
 def with_inspectors(frame: pd.DataFrame) -> pd.DataFrame | None:
     """The frame with a `lead_inspector` column with values, taken from the inspections table if the
@@ -435,12 +443,24 @@ record(
     "subjudgement_spread",
     {fw: s.summary.set_index("overall_grade").to_dict(orient="index") for fw, s in spreads.items()},
 )
+SPREAD_COLUMNS = {
+    "overall_grade": "overall grade",
+    "n": "complete inspections",
+    "share_all_key_equal": "share with every key judgement equal to it",
+    "share_key_better": "share with a key judgement better",
+    "share_key_worse": "share with a key judgement worse",
+    "mean_key_range": "mean range of the key judgements (grade steps)",
+}
 display(
-    pd.concat({fw: s.summary.set_index("overall_grade") for fw, s in spreads.items()}, names=["framework"]).round(3)
+    pd.concat(
+        {fw: s.summary.rename(columns=SPREAD_COLUMNS).set_index("overall grade") for fw, s in spreads.items()},
+        names=["framework"],
+    )
 )
 areas = list(KEY_AREAS)
-area_names = {"help_protection": "help and protection", "looked_after": "children looked after"}
-fig, axes = plt.subplots(len(frameworks), len(areas), figsize=(13, 3.6 * len(frameworks)), squeeze=False, sharey=True)
+area_names = {area: AREA_LABELS[area].split(" (")[0] for area in areas}  # "Leadership (SIF: ...; ILACS: ...)"
+fig, axes = plt.subplots(len(frameworks), len(areas), figsize=(15, 4.4 * len(frameworks)), squeeze=False, sharey=True)
+bar_n = {}  # (framework, overall grade, area) -> key judgements graded: the n of each bar
 for row, (fw, s) in zip(axes, spreads.items()):
     for ax, area in zip(row, areas):
         cells = s.table[(s.table["area"] == area) & (s.table["count"] > 0)]
@@ -459,18 +479,38 @@ for row, (fw, s) in zip(axes, spreads.items()):
             legend=ax is axes.flat[len(areas) - 1],
             ax=ax,
         )
-        short = [g.replace("Requires improvement to be good", "RI") for g in order]
-        ax.set_xticks(range(len(order)), short, rotation=20, fontsize="small")
-        ax.set(title=f"{fw}: {area_names.get(area, area)}", xlabel="overall grade", ylabel="share of the key judgement")
-sns.move_legend(axes.flat[len(areas) - 1], "upper left", bbox_to_anchor=(1, 1), title="key judgement grade")
+        totals = cells.groupby("overall_grade")["count"].sum()
+        bar_n.update({(fw, g, area): int(totals.get(g, 0)) for g in order})
+        show.annotate_n(ax, {i: int(totals.get(g, 0)) for i, g in enumerate(order)})
+        ax.set_xticks(range(len(order)), [textwrap.fill(g, 11) for g in order], fontsize="small")
+        ax.set_title(textwrap.fill(f"{fw}: {area_names[area]}", 38), pad=16)
+        ax.set(xlabel="Overall grade", ylabel="Share of key judgements")
+sns.move_legend(axes.flat[len(areas) - 1], "upper left", bbox_to_anchor=(1.04, 1), title="Key judgement grade")
 fig.tight_layout()
-plt.show()
-display(
-    Markdown(
-        f"*Figure 2. Grade of each key judgement within each overall grade, {which} with an overall grade; "
-        + "; ".join(f"{fw}: n = {s.n} complete inspections ({s.n_dropped} dropped)" for fw, s in spreads.items())
-        + f". Source: {source}.*"
-    )
+spread_cells = pd.concat([s.table.assign(framework=fw) for fw, s in spreads.items()])
+spread_cells = spread_cells[spread_cells["area"].isin(areas)]
+equal = spread_cells[spread_cells["grade"] == spread_cells["overall_grade"]].groupby("framework")["count"].sum()
+graded = spread_cells.groupby("framework")["count"].sum()
+smallest = min(bar_n, key=bar_n.get)
+few = {}  # framework and overall grade -> the fewest key judgements of a bar of it
+for (fw, grade, _), count in bar_n.items():
+    few[f"{fw}, {grade} overall"] = min(count, few.get(f"{fw}, {grade} overall", count))
+show.figure(
+    fig,
+    f"Grade of each key judgement within each overall grade, {which} with an overall grade, as shares of the "
+    f"inspections in which the key judgement is graded (the n above each bar; ILACS's care leavers judgement, "
+    f"graded from 2023, is not shown). " + show.small_n_note(few, "inspections"),
+    n="; ".join(f"{s.n:,} complete {fw} inspections ({s.n_dropped} dropped)" for fw, s in spreads.items()),
+    source=source,
+    alt=(
+        f"Grid of 100% stacked bar charts, one row per framework ({', '.join(frameworks)}) and one column per key "
+        f"judgement ({', '.join(area_names[a] for a in areas)}); x: the overall grade, bars coloured by the key "
+        f"judgement's grade from Outstanding (dark blue) to Inadequate (red). Most key judgements equal the overall "
+        f"grade: "
+        + ", ".join(f"{equal.get(fw, 0) / graded[fw]:.0%} under {fw}" for fw in frameworks)
+        + f". The smallest bar, {smallest[0]} {area_names[smallest[2]].lower()} within {smallest[1]} overall, "
+        f"rests on {bar_n[smallest]} inspections."
+    ),
 )
 
 # %% [markdown]
@@ -483,6 +523,16 @@ display(
 
 # %%
 h03 = judgements.h03_prior_grade(data, **options)
+COLUMN_WORDS = {
+    "imd_decile": "IMD decile",
+    "prior_grade_score": "pre-SIF grade",
+}  # model columns, as a reader says them
+
+
+def words(column: str) -> str:
+    return COLUMN_WORDS.get(column, column.replace("_", " "))
+
+
 record(
     "h03",
     {"odds_ratio": h03.odds_ratio, "ci_low": h03.ci_low, "ci_high": h03.ci_high, "p_value": h03.p_value, "n": h03.n},
@@ -495,8 +545,8 @@ display(
                 "p": p(h03.p_value),
                 "n": h03.n,
                 "dropped": h03.n_dropped,
-                "missing": ", ".join(f"{k} {v}" for k, v in h03.dropped_by.items()) or "none",
-                "controls": ", ".join(h03.controls),
+                "missing": ", ".join(f"{words(k)} {v}" for k, v in h03.dropped_by.items()) or "none",
+                "controls": ", ".join(words(c) for c in h03.controls),
                 "converged": h03.converged,
             }
         ],
@@ -514,7 +564,9 @@ display(
 found = [gradients, *gaps.values(), *regions.values(), *shares.values(), h04, h08, *spreads.values(), h03]
 tidy = results.combine([results.from_rows(item.rows()) for item in found])
 record_table(tidy)
-display(tidy.head(12))
+first_framework = tidy["comparison"].str.extract(r"^(pre-SIF|SIF|ILACS)", expand=False).map(FRAMEWORKS.index)
+preview = tidy.assign(order=first_framework).sort_values(["model", "order"], kind="stable")  # frameworks in time order
+display(preview.drop(columns="order").reset_index(drop=True).head(12).rename(columns=lambda c: c.replace("_", " ")))
 display(Markdown(f"{len(tidy)} rows, {tidy['model'].nunique()} models."))
 
 # %% [markdown]

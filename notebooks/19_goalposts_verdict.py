@@ -76,6 +76,7 @@ from IPython.display import Markdown, display
 from analysis import claims, paths
 from analysis.models import results
 from analysis.models import verdict as rule_of
+from analysis.publish import display as show
 from analysis.publish.formats import estimate_interval
 from analysis.publish.formats import p_value as p
 from analysis.publish.records import (
@@ -88,7 +89,7 @@ from analysis.publish.records import (
 )
 
 seed_everything(seed)
-pd.set_option("display.max_colwidth", 160, "display.width", 160)
+show.setup()
 # The record keys of 10_transitions: each rule version's penalty, by penalty_basis.
 PENALTY_RECORDS = {
     1: {"type": "penalty", "framework": "penalty_pre_sif_as_one"},
@@ -119,7 +120,9 @@ def estimate(values) -> rule_of.Estimate:
     """An Estimate from a recorded [estimate, ci_low, ci_high] list or {estimate|odds_ratio, ci_low, ci_high, p_value} dict."""
     if isinstance(values, dict):
         point = values.get("estimate", values.get("odds_ratio", math.nan))
-        return rule_of.Estimate(point, values.get("ci_low", math.nan), values.get("ci_high", math.nan), values.get("p_value", math.nan))
+        return rule_of.Estimate(
+            point, values.get("ci_low", math.nan), values.get("ci_high", math.nan), values.get("p_value", math.nan)
+        )
     return rule_of.Estimate(*[math.nan if v is None else v for v in values])
 
 
@@ -217,48 +220,103 @@ display(evidence_table)
 fig, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 3.2), gridspec_kw={"width_ratios": [3, 2, 2]})
 for y, item in enumerate(evidence.comparisons):
     e = item.net_decline
-    left.errorbar(e.estimate, y, xerr=[[e.estimate - e.ci_low], [e.ci_high - e.estimate]], fmt="o", color="black", capsize=4)
+    left.errorbar(
+        e.estimate, y, xerr=[[e.estimate - e.ci_low], [e.ci_high - e.estimate]], fmt="o", color="black", capsize=4
+    )
 left.axvline(0, color="grey", linestyle="--")
 left.set(
     yticks=range(len(evidence.comparisons)),
     yticklabels=[f"{c.comparison} (n = {c.n})" for c in evidence.comparisons],
-    xlabel="share declined - share improved\n(95% CI)",
+    xlabel="Share declined minus share improved\n(95% CI)",
     ylim=(-0.6, len(evidence.comparisons) - 0.4),
 )
+left.invert_yaxis()  # the comparisons top to bottom in the rule's (time) order
 for ax, pen, material, label in (
-    (middle, evidence_1.penalty, rule_1["penalty"]["material"], "rule version 1 penalty:\n|ridit difference|"),
-    (right, evidence.penalty, rule["penalty"]["material"], "rule version 2 penalty:\nlatent correlation drop"),
+    (
+        middle,
+        evidence_1.penalty,
+        rule_1["penalty"]["material"],
+        "Rule version 1 penalty:\n|ridit difference|\n(95% CI)",
+    ),
+    (
+        right,
+        evidence.penalty,
+        rule["penalty"]["material"],
+        "Rule version 2 penalty:\ndrop in latent correlation\n(95% CI)",
+    ),
 ):
-    ax.errorbar(pen.estimate, 0, xerr=[[pen.estimate - pen.ci_low], [pen.ci_high - pen.estimate]], fmt="o", color="black", capsize=4)
-    ax.axvline(0, color="grey", linestyle="--")
-    ax.axvline(float(material), color="firebrick", linestyle=":", label="material size")
-    ax.set(yticks=[], xlabel=f"{label} (95% CI)")
-    ax.legend(loc="upper left", frameon=False)
-fig.tight_layout()
-plt.show()
-n_pairs = penalty_records[2]["n_pairs"]
-display(
-    Markdown(
-        f"*Figure 1. Left: the downward shift of grades at the change to the SIF, per primary comparison (n councils "
-        f"with both inspections). Middle and right: the extra reordering of a pair of inspections that crosses a "
-        f"framework change, at equal time apart ({n_pairs} consecutive pairs), as rule version 1 and version 2 "
-        f"measure it. Source: the records of 10_transitions, from data/processed (checksum "
-        f"{data_checksum(paths.DATA_PROCESSED)[:12]}).*"
+    ax.errorbar(
+        pen.estimate,
+        0,
+        xerr=[[pen.estimate - pen.ci_low], [pen.ci_high - pen.estimate]],
+        fmt="o",
+        color="black",
+        capsize=4,
     )
+    ax.axvline(0, color="grey", linestyle="--")
+    ax.axvline(float(material), color="firebrick", linestyle=":")
+    ax.text(float(material), 1.02, "material size", transform=ax.get_xaxis_transform(), ha="center", color="firebrick")
+    ax.set(yticks=[], xlabel=label)
+fig.tight_layout()
+pairs = {version: given["n_pairs"] for version, given in penalty_records.items()}
+pairs_text = (
+    f"{pairs[2]:,} consecutive pairs of inspections"
+    if pairs[1] == pairs[2]
+    else " and ".join(f"{pairs[v]:,} consecutive pairs (version {v})" for v in (1, 2))
+)
+show.figure(
+    fig,
+    "The rule's interval conditions against their thresholds. Left: the downward shift of grades at the change to "
+    "the SIF (share of councils whose grade declined minus share improved, with its 95% interval), per primary "
+    "comparison, with the number of councils that have both inspections. Middle and right: the extra reordering of "
+    "a pair of consecutive inspections that crosses a framework change, at equal time apart, as rule version 1 "
+    "(|ridit difference|) and version 2 (drop in the latent correlation) measure it, each against its material size "
+    "(dotted red line); frameworks "
+    + (
+        "told apart by inspection type (SLAC, 2012-13 child protection and the 2013 looked-after inspection each a "
+        "framework of its own)"
+        if penalty_basis == "type"
+        else "as the data name them (pre-SIF as one)"
+    ),
+    n=" and ".join(f"{c.n} councils ({c.comparison})" for c in evidence.comparisons) + f"; {pairs_text}",
+    source="the records of 10_transitions, computed from data/processed",
+    alt=(
+        "Three dot-and-interval panels. Left, the net decline per primary comparison: "
+        + "; ".join(
+            f"{c.comparison} {c.net_decline.estimate:.2f} (95% CI {c.net_decline.ci_low:.2f} to "
+            f"{c.net_decline.ci_high:.2f})"
+            for c in evidence.comparisons
+        )
+        + ", against a dashed line at 0. "
+        + " ".join(
+            f"{where}, rule version {v}'s penalty {pen.estimate:.3f} (95% CI {pen.ci_low:.3f} to {pen.ci_high:.3f}) "
+            f"against its material size {float(material):g}."
+            for where, v, pen, material in (
+                ("Middle", 1, evidence_1.penalty, rule_1["penalty"]["material"]),
+                ("Right", 2, evidence.penalty, rule["penalty"]["material"]),
+            )
+        )
+    ),
 )
 
 
 def verdict_table(decided: rule_of.Verdict) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"comparison": c.comparison, "verdict": c.verdict, "because": ", ".join(c.reasons)} for c in decided.by_comparison]
+        [
+            {"comparison": c.comparison, "verdict": c.verdict, "because": ", ".join(c.reasons)}
+            for c in decided.by_comparison
+        ]
     )
 
 
 verdict_rows, verdict_rows_1 = verdict_table(headline), verdict_table(headline_1)
 display(pd.concat({"rule version 2 (of record)": verdict_rows, "rule version 1": verdict_rows_1}))
-record("verdict", {"headline": headline.verdict, "note": headline.note, "by_comparison": verdict_rows.to_dict("records")})
 record(
-    "verdict_v1", {"headline": headline_1.verdict, "note": headline_1.note, "by_comparison": verdict_rows_1.to_dict("records")}
+    "verdict", {"headline": headline.verdict, "note": headline.note, "by_comparison": verdict_rows.to_dict("records")}
+)
+record(
+    "verdict_v1",
+    {"headline": headline_1.verdict, "note": headline_1.note, "by_comparison": verdict_rows_1.to_dict("records")},
 )
 display(
     Markdown(
@@ -334,7 +392,11 @@ display(
     Markdown(
         f"H09 read with the likelihood-ratio test instead (unclustered: SIF p = {p(number(h09['sif_lr_p']))}, "
         f"ILACS p = {p(number(h09['ilacs_lr_p']))}): **{h09_lr}**"
-        + (" (the same)." if h09_lr == hypotheses["H09"][0] else f", against {hypotheses['H09'][0]!r} by the Wald test.")
+        + (
+            " (the same)."
+            if h09_lr == hypotheses["H09"][0]
+            else f", against {hypotheses['H09'][0]!r} by the Wald test."
+        )
     )
 )
 
@@ -387,14 +449,15 @@ for choice in rule["robustness"]:
             }
         )
 robustness_table = pd.DataFrame(robustness)
-display(robustness_table)
 record("robustness", {r["choice"]: r["verdict"] for r in robustness})
 record("robustness_v1", {r["choice"]: r["verdict, rule 1"] for r in robustness})
+display(robustness_table)  # last, so that the cell shows the table, not the recorded dict
 
 # %% [markdown]
 # ## The tidy results
 #
 # The verdicts as rows of the tidy results table (statistic `verdict`, the value in `parameters`).
+
 
 # %%
 def verdict_row(statistic: str, **parameters) -> dict:
@@ -407,7 +470,8 @@ rows += [verdict_row(f"verdict_{r['choice']}", verdict=r["verdict"], rule_versio
 rows += [verdict_row(f"verdict_{r['choice']}", verdict=r["verdict, rule 1"], rule_version=1) for r in robustness]
 rows += [verdict_row(f"verdict_{h}", verdict=v) for h, (v, _) in hypotheses.items()]
 rows += [verdict_row("verdict_H09", verdict=h09_lr, reading="likelihood ratio, unclustered")]
-record_table(results.tidy("verdict", "goalposts", rows, {}))
+tidy = record_table(results.tidy("verdict", "goalposts", rows, {}))
+display(tidy.rename(columns=lambda c: c.replace("_", " ")))
 
 # %% [markdown]
 # ## Provenance

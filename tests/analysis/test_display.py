@@ -27,6 +27,19 @@ def test_a_count_with_a_gap_prints_whole_numbers_and_shares_print_one_number_of_
     assert [row[2] for row in cells] == ["12.30", "8.00", "4.25"]
 
 
+def test_a_whole_share_beside_shares_with_decimals_takes_their_decimals_but_a_count_with_a_gap_does_not() -> None:
+    frame = pd.DataFrame({"Good": [32.8, 31.2], "Adequate": [48.0, 0.0], "n": [8.0, np.nan], "k": [3, 4]})
+    cells = _cells(display.table(frame))
+    assert cells == [["32.8", "48.0", "8", "3"], ["31.2", "0.0", "-", "4"]]
+
+
+def test_p_values_print_as_p_values_and_small_values_keep_a_significant_digit() -> None:
+    frame = pd.DataFrame({"p": [0.0004, 0.0152, np.nan], "estimate": [0.25, 0.0004, 1.5]})
+    cells = _cells(display.table(frame))
+    assert [row[0] for row in cells] == ["<0.001", "0.015", "-"]
+    assert [row[1] for row in cells] == ["0.2500", "0.0004", "1.5000"]
+
+
 def test_long_text_is_never_cut_and_html_in_it_is_escaped() -> None:
     reason = "x" * 180 + " the full reason of C03, " + "y" * 300 + " <b>"
     page = display.table(pd.DataFrame({"explanation": [reason]}))
@@ -55,10 +68,17 @@ def test_tables_are_the_same_html_on_every_run_and_long_ones_scroll_under_a_stic
 
 def test_two_level_headers_and_repeated_labels_keep_the_formats() -> None:
     columns = pd.MultiIndex.from_tuples([("SIF", "n"), ("SIF", "share")])
-    page = display.table(pd.DataFrame([[3.0, 0.25], [4.0, 0.5]], columns=columns))
+    page = display.table(pd.DataFrame([[3, 0.25], [4, 0.5]], columns=columns))
     assert 'colspan="2"' in page and _cells(page) == [["3", "0.25"], ["4", "0.50"]]
-    repeated = display.table(pd.DataFrame([[3.0, 0.25]], columns=["a", "a"]))
+    repeated = display.table(pd.DataFrame([[3, 0.25]], columns=["a", "a"]))
     assert _cells(repeated) == [["3", "0.25"]]
+    # Repeated row labels: text left, numbers right, by column position (the index is the first cell).
+    display.setup()
+    rows = display.table(pd.DataFrame({"what": ["x", "y"], "n": [3.0, 4.0]}, index=pd.Index(["H04", "H04"])))
+    assert "#T_r1 td { text-align: left;" in rows and "#T_r1 th { text-align: left;" in rows
+    assert "#T_r1 tbody td:nth-child(3) { text-align: right;" in rows
+    assert "nth-child(2) { text-align: right" not in rows
+    assert _cells(rows) == [["x", "3"], ["y", "4"]]
 
 
 def test_figures_are_numbered_with_caption_n_source_and_alt_text() -> None:

@@ -136,7 +136,7 @@ def table_problems(page) -> list[str]:
         """() => Array.from(document.querySelectorAll('.table-wrap td')).map(td => (
             {text: td.innerText.trim(), align: getComputedStyle(td).textAlign}))"""
     )
-    number = re.compile(r"^[-+]?[\d,]*\.?\d+%?$|^-$|^$|^(True|False)$")
+    number = re.compile(r"^<?[-+]?[\d,]*\.?\d+%?$|^-$|^$|^(True|False)$")
     problems = [
         f"text cell right-aligned: {c['text'][:40]!r}"
         for c in cells

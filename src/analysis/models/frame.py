@@ -129,6 +129,21 @@ COVARIATES: tuple[str, ...] = (
     "la_type",
 )
 
+#: How a covariate or control is named in the reports' tables and captions (words, not column names).
+COVARIATE_LABELS: dict[str, str] = {
+    "date": "date",
+    "months_since_framework_start": "months since the framework began",
+    "reports_published_before": "reports of the framework already published",
+    "prior_grade": "prior grade",
+    "prior_grade_rank": "prior grade rank",
+    "prior_grade_score": "prior grade",
+    "imd_decile": "IMD 2019 decile",
+    "imd_avg_rank": "IMD 2019 average rank",
+    "looked_after_rate": "looked-after rate",
+    "region": "region",
+    "la_type": "LA type",
+}
+
 #: Control name (as the models' `controls` spell it) -> (frame column, kind). Numeric controls enter
 #: linearly; categorical ones as indicators against their first level in sorted order.
 CONTROL_COLUMNS: dict[str, tuple[str, str]] = {

@@ -12,7 +12,10 @@ Tables: setup() makes `table()` the HTML form of every DataFrame and Series a no
   numbers with thousands separators (a count held as a float because of a missing value prints
   "8", not "8.000"); any other numeric column prints every value with the same number of decimals,
   the fewest (at most DECIMALS) that show each of its values as stored ("1.000" beside "0.967",
-  never "1.0" beside "0.967"); a missing value prints as MISSING;
+  never "1.0" beside "0.967"), more decimals (up to 6) only where a value would otherwise print as
+  0; a float column of whole numbers beside columns with decimals takes theirs ("48.0" beside
+  "32.8") unless it has a gap (then it is a count); a column named p (P_COLUMNS) prints p-values as "0.015" or "<0.001"; a missing value prints as
+  MISSING;
 - text (and the row labels) left-aligned, numbers right-aligned; text never cut short;
 - the column headers kept in view while a long table scrolls (a table of more than SCROLL_ROWS rows
   scrolls in a box of its own).
@@ -34,7 +37,8 @@ import seaborn as sns
 from IPython import get_ipython
 from IPython.display import HTML, display
 
-DECIMALS = 3  # the most decimals a table column prints
+DECIMALS = 3  # the most decimals a table column prints, unless a value would show as 0 (then up to 6)
+P_COLUMNS = ("p", "p value", "p-value", "p_value", "pvalue")  # columns printed as p-values ("<0.001")
 MISSING = "-"  # how a table prints a missing value (as analysis.publish.formats does)
 SCROLL_ROWS = 25  # tables with more rows scroll in their own box, their headers kept in view
 FIGURE_DPI = 110  # resolution of the embedded PNGs
@@ -146,7 +150,11 @@ def _decimals(values: pd.Series) -> int | None:
     for digits in range(1, DECIMALS + 1):
         if all(abs(v - round(v, digits)) < 1e-9 for v in finite):
             return digits
-    return DECIMALS
+    smallest = min((abs(v) for v in finite if v != 0), default=1.0)
+    for digits in range(DECIMALS, 7):  # a small value keeps one significant digit, up to 6 decimals
+        if round(smallest, digits) != 0:
+            return digits
+    return 6
 
 
 def _number_format(digits: int | None):
@@ -160,6 +168,43 @@ def _number_format(digits: int | None):
         return f"{value:,.{digits}f}"
 
     return show
+
+
+def _p_format(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return MISSING
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _is_p(label: Any) -> bool:
+    last = label[-1] if isinstance(label, tuple) else label
+    return str(last).strip().lower() in P_COLUMNS
+
+
+def _formats(frame: pd.DataFrame, numeric: list[bool]) -> list:
+    """Each column's formatter (see the module docstring).
+
+    A float column of whole numbers with a gap is a count (pandas holds counts as floats only when a
+    value is missing): whole numbers. One without a gap, beside float columns that need decimals, is a
+    measure that happens to be whole (a share of 48.0%): it takes the fewest decimals those columns use."""
+    decimals = [
+        _decimals(frame.iloc[:, i]) if numeric[i] and not _is_p(frame.columns[i]) else None
+        for i in range(frame.shape[1])
+    ]
+    floats = [numeric[i] and pd.api.types.is_float_dtype(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    others = [d for d, is_float in zip(decimals, floats) if is_float and d is not None]
+    out = []
+    for i in range(frame.shape[1]):
+        if not numeric[i]:
+            out.append(_text_format)
+        elif _is_p(frame.columns[i]):
+            out.append(_p_format)
+        else:
+            digits = decimals[i]
+            if digits is None and floats[i] and others and not frame.iloc[:, i].isna().any():
+                digits = min(others)
+            out.append(_number_format(digits))
+    return out
 
 
 def _text_format(value: Any) -> str:
@@ -177,12 +222,13 @@ def table(data: pd.DataFrame | pd.Series) -> str:
         pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
         for i in range(frame.shape[1])
     ]
+    formats = _formats(frame, numeric)
     if frame.columns.is_unique and frame.index.is_unique:
         styler = frame.style
         styler.set_uuid(uuid)
         styler.cell_ids = False
         for i, column in enumerate(frame.columns):
-            formatter = _number_format(_decimals(frame.iloc[:, i])) if numeric[i] else _text_format
+            formatter = formats[i]
             styler.format(formatter, subset=pd.IndexSlice[:, [column]], escape="html")
         styler.format_index(_text_format, axis=0, escape="html")
         styler.format_index(_text_format, axis=1, escape="html")
@@ -202,13 +248,28 @@ def table(data: pd.DataFrame | pd.Series) -> str:
         styler.set_table_styles(styles)
         styler.set_table_attributes('class="report-table"')
         body = styler.to_html()
-    else:  # Styler needs unique labels: the same formats, applied to a copy as text
-        shown = frame.copy()
-        shown.columns = range(frame.shape[1])
-        for i in range(frame.shape[1]):
-            fmt = _number_format(_decimals(frame.iloc[:, i])) if numeric[i] else _text_format
-            shown[i] = [fmt(v) for v in frame.iloc[:, i]]
+    else:  # Styler needs unique labels: the same formats applied to a copy as text, the same CSS by position
+        shown = pd.DataFrame(
+            {i: [formats[i](v) for v in frame.iloc[:, i]] for i in range(frame.shape[1])},
+            index=frame.index,
+        )
         shown.columns = frame.columns
-        body = shown.to_html(classes="report-table", escape=True, na_rep=MISSING)
+        body = shown.to_html(
+            border=0, classes="report-table", escape=True, na_rep=MISSING, sparsify=False, table_id=f"T_{uuid}"
+        )
+        body = body.replace('<tr style="text-align: right;">', "<tr>")
+        levels = frame.index.nlevels
+        rules = [
+            ("td", "text-align: left; vertical-align: top;"),
+            ("th", "text-align: left; vertical-align: top;"),
+            ("thead", "position: sticky; top: 0; z-index: 1;"),
+            ("thead th", "background: #fff;"),
+        ] + [
+            (f"tbody td:nth-child({levels + i + 1})", "text-align: right; white-space: nowrap;")
+            for i, is_number in enumerate(numeric)
+            if is_number
+        ]
+        css = " ".join(f"#T_{uuid} {selector} {{ {props} }}" for selector, props in rules)
+        body = f'<style type="text/css">{css}</style>{body}'
     scroll = ' style="max-height: 70vh; overflow: auto;"' if len(frame) > SCROLL_ROWS else ""
     return f'<div class="table-wrap"{scroll}>{body}</div>'

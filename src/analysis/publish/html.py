@@ -41,8 +41,9 @@ nav.toc summary { cursor: pointer; font-weight: bold; }
 nav.toc ul { margin: 0.2em 0; padding-left: 1.2em; }
 nav.toc li.toc-h3 { margin-left: 1.2em; font-size: 95%; }
 @media (min-width: 1300px) {
-  body { margin-left: 17em; }
-  nav.toc { position: fixed; top: 1em; left: 1em; width: 15em; max-height: calc(100vh - 2em); margin: 0; }
+  body.jp-Notebook > main { margin-left: 270px; }
+  nav.toc { position: fixed; top: 12px; left: 12px; width: 240px; box-sizing: border-box;
+    max-height: calc(100vh - 24px); margin: 0; }
 }
 figure.report-figure { margin: 1em 0 1.5em 0; }
 figure.report-figure img { max-width: 100%; height: auto; }
