@@ -4,6 +4,8 @@ lexicon's scoring and grade-word masking on known sentences."""
 
 from __future__ import annotations
 
+import ast
+import pickle
 import re
 import socket
 from pathlib import Path
@@ -230,3 +232,80 @@ def test_splitter_vader_and_syllables_work_with_the_network_off(monkeypatch: pyt
     assert analyser.polarity_scores("Practice is poor and children are unsafe.")["compound"] < -0.05
     split = [len(s) for p in language.segmenter.analyze("Dr. Smith visited. Children were seen.") for s in p]
     assert len(split) == 2
+
+
+# --- the cache of read_text ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "language-cache"
+    monkeypatch.setenv(language.CACHE_ENV, str(root))
+    language._prepared.cache_clear()
+    yield root
+    language._prepared.cache_clear()
+
+
+def test_a_cached_report_reads_back_what_computing_it_again_gives(report_dir: Path, cache_root: Path) -> None:
+    report = _report(report_dir, ILACS_SHORT)
+    first = language.read_text_cached(report)
+    entries = list(cache_root.glob("*/*.pickle"))
+    assert [e.name for e in entries] == [f"{language.report_key(report)}.pickle"]
+    assert entries[0].parent.name == language.fingerprint()
+    again = language.read_text_cached(report)
+    assert again == first == language.read_text(report) and again is not first
+    # Another page text is another report: a new entry.
+    changed = Report(
+        report.file,
+        report.sha256,
+        report.urn,
+        report.la_name_listed,
+        report.listed_date,
+        report.pages[:-1],
+        report.report_type,
+    )
+    assert language.report_key(changed) != language.report_key(report)
+    assert language.read_text_cached(changed) == language.read_text(changed)
+    assert len(list(cache_root.glob("*/*.pickle"))) == 2
+
+
+def test_changed_code_drops_the_old_cache_and_a_damaged_entry_is_computed_again(
+    report_dir: Path, cache_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = _report(report_dir, ILACS_SHORT)
+    language.read_text_cached(report)
+    old = next(cache_root.iterdir())
+    monkeypatch.setattr(language, "fingerprint", lambda: "0" * 16)
+    language.read_text_cached(report)
+    assert [p.name for p in cache_root.iterdir()] == ["0" * 16] and not old.exists()
+    entry = cache_root / ("0" * 16) / f"{language.report_key(report)}.pickle"
+    entry.write_bytes(b"not a pickle")
+    with caplog.at_level("WARNING", logger="analysis.build.language"):
+        assert language.read_text_cached(report) == language.read_text(report)
+    assert "unreadable" in caplog.text and report.file in caplog.text
+    assert pickle.loads(entry.read_bytes()) == language.read_text(report)
+
+
+def test_the_cache_off_writes_nothing(report_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(language.CACHE_ENV, "off")
+    monkeypatch.setattr(language, "CACHE_DIR", tmp_path / "never")
+    report = _report(report_dir, ILACS_SHORT)
+    assert language.read_text_cached(report) == language.read_text(report)
+    assert not (tmp_path / "never").exists()
+
+
+def test_the_cache_fingerprint_covers_the_code_the_sentences_depend_on() -> None:
+    """A new import of project code into the language code must be added to CACHE_CODE (or shown not
+    to change the result, like paths and pdf_text, whose Report is in the key)."""
+    imported = set()
+    for path in (Path(language.__file__), Path(lexicon.__file__)):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+    assert imported == {
+        "analysis.lexicon",
+        "analysis.paths",
+        "analysis.build.pdf_text.ILACS",
+        "analysis.build.pdf_text.Report",
+    }
+    assert {p.name for p in language.CACHE_CODE} == {"language.py", "lexicon.py", "lexicon.yaml"}

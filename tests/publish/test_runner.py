@@ -225,7 +225,9 @@ def test_html_report_stands_alone_offline(tmp_path: Path, data_dir: Path) -> Non
     assert page.count("data:image/png;base64,") >= 1
     header = page[page.index('<header class="report-header">') : page.index("</header>")]
     assert "<th>n</th><td><code>7</code></td>" in header and "<th>label</th>" in header
-    assert '<nav class="toc">' in header and 'href="#Squares"' in header
+    # The contents follow the header directly (outside it, so that they can stay in view as the page scrolls).
+    contents = page[page.index("</header>") : page.index("</nav>")]
+    assert contents.startswith('</header><nav class="toc">') and 'href="#Squares"' in contents
     assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in page
     assert 'id="toggle-code"' in page
     assert html.external_references((out / "index.html").read_text()) == []

@@ -46,7 +46,7 @@ def parse_one(report: pdf_text.Report) -> ParsedReport:
     except Exception as error:  # noqa: BLE001 - logged per file, the build goes on
         parsed = ParsedReport(report.file, report.report_type, warnings=[f"parser failed: {error!r}"])
     try:
-        parsed.text = language.read_text(report)
+        parsed.text = language.read_text_cached(report)
     except Exception as error:  # noqa: BLE001 - logged per file (report_text.csv then has no row for it)
         parsed.warnings.append(f"sentence splitting failed: {error!r}")
     return parsed

@@ -23,6 +23,16 @@ page texts the parsers read: no second pass over the PDFs. What is done, in orde
    nothing downloaded) of the sentence with grade words masked, and the masked words counted for the
    term tables.
 
+5. The result is kept in a cache (CACHE_DIR, not committed), one file per report, named by the
+   SHA-256 of the report (its file, type and every page's text) in a folder named by the fingerprint of
+   the code that computes it (this module, analysis.lexicon and lexicon.yaml, and the versions of
+   syntok, vaderSentiment, textstat and pyphen): a rebuild reuses a report's sentences only if both are
+   the same, so the result is the one computing it again would give (tests check this). A folder of an
+   older fingerprint is removed when the code changes; an unreadable entry is computed again and
+   replaced. The first build on a machine computes every report (about 20 s on two cores here, 431
+   reports); later builds read them back (about 1 s). `ANALYSIS_LANGUAGE_CACHE=off` turns the cache
+   off (make bench times both); a folder path there puts it elsewhere.
+
 Assumed: headings and boilerplate are recognised from their wording (the patterns below); a line
 that no heading claims stays in the section before it. Known limit: SIF reports that give adoption
 or care leavers no heading of their own (many early SIF reports grade them inside the looked after
@@ -32,18 +42,30 @@ sentences per section.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import pickle
 import re
+import shutil
+import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 import textstat
 from syntok import segmenter
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import lexicon
+from analysis import lexicon, paths
 from analysis.build.pdf_text import ILACS, Report
+
+log = logging.getLogger(__name__)
 
 GRADE_SUFFIX = r"(?:(?:\s+(?:is|are)(?: that (?:it|they))?)?:?\s*(?:outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\.?)?"
 TRAILER = r"[?:]?(?:\s+\d{1,3})?"  # a question mark or colon, and a page number in a list of headings
@@ -395,3 +417,77 @@ def read_text(report: Report) -> ReportText:
                 if prose:
                     terms.setdefault(section, Counter()).update(word for word in masked if word != lexicon.MASK_WORD)
     return ReportText(tuple(sentences), len(report.pages), removed, terms)
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache of read_text (item 5 of the module docstring)
+# ---------------------------------------------------------------------------------------------
+
+CACHE_DIR: Path = paths.DATA_INTERIM / "language-cache"
+CACHE_ENV = "ANALYSIS_LANGUAGE_CACHE"  # "off": no cache; a folder: the cache there; unset: CACHE_DIR
+#: What read_text's result depends on besides the report: the code (files under src/analysis) and the
+#: libraries (their versions). tests/build/test_sentences.py checks that the files cover the analysis
+#: modules this module and analysis.lexicon import.
+CACHE_CODE: tuple[Path, ...] = (Path(__file__), Path(lexicon.__file__), lexicon.LEXICON_FILE)
+CACHE_LIBRARIES: tuple[str, ...] = ("syntok", "vaderSentiment", "textstat", "pyphen")
+
+
+@cache
+def fingerprint() -> str:
+    """SHA-256 (first 16 hex digits) of CACHE_CODE's bytes, CACHE_LIBRARIES' versions and Python's version."""
+    digest = hashlib.sha256()
+    for path in CACHE_CODE:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in CACHE_LIBRARIES:
+        digest.update(f"{name}={version(name)}\0".encode())
+    digest.update(f"python={sys.version_info[:2]} pickle={pickle.HIGHEST_PROTOCOL}".encode())
+    return digest.hexdigest()[:16]
+
+
+def report_key(report: Report) -> str:
+    """SHA-256 of every field of the report (file, checksum, listing, type and each page's text)."""
+    return hashlib.sha256(json.dumps(dataclasses.asdict(report), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def cache_folder() -> Path | None:
+    """This code's cache folder (created; other fingerprints' folders beside it removed), or None when off."""
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting.lower() == "off":
+        return None
+    return _prepared(Path(setting) if setting else CACHE_DIR, fingerprint())
+
+
+@cache
+def _prepared(root: Path, current: str) -> Path:
+    folder = root / current
+    folder.mkdir(parents=True, exist_ok=True)
+    for other in root.iterdir():
+        if other.is_dir() and other.name != current:
+            shutil.rmtree(other, ignore_errors=True)  # results of code that has since changed
+    return folder
+
+
+def read_text_cached(report: Report) -> ReportText:
+    """read_text(report), from the cache when this code has computed it for this report before."""
+    folder = cache_folder()
+    if folder is None:
+        return read_text(report)
+    entry = folder / f"{report_key(report)}.pickle"
+    if entry.is_file():
+        try:
+            found = pickle.loads(entry.read_bytes())  # noqa: S301 - a file this code wrote, in the project's own folder
+            if isinstance(found, ReportText):
+                return found
+            log.warning(
+                "%s: language cache entry %s holds %s, not a ReportText: computed again",
+                report.file,
+                entry,
+                type(found).__name__,
+            )
+        except Exception as error:  # noqa: BLE001 - a damaged entry is computed again and replaced
+            log.warning("%s: language cache entry %s unreadable (%r): computed again", report.file, entry, error)
+    text = read_text(report)
+    partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(partial, entry)
+    return text
