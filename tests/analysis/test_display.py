@@ -40,6 +40,13 @@ def test_p_values_print_as_p_values_and_small_values_keep_a_significant_digit() 
     assert [row[1] for row in cells] == ["0.2500", "0.0004", "1.5000"]
 
 
+def test_dates_print_as_dates_and_a_huge_table_is_left_to_pandas_which_says_it_is_shortened() -> None:
+    cells = _cells(display.table(pd.DataFrame({"published": pd.to_datetime(["2015-03-02", None])})))
+    assert cells == [["2015-03-02"], ["-"]]
+    huge = display.table(pd.DataFrame({"n": range(display.MAX_CELLS + 1)}))
+    assert f"{display.MAX_CELLS + 1} rows" in huge and "report-table" not in huge
+
+
 def test_long_text_is_never_cut_and_html_in_it_is_escaped() -> None:
     reason = "x" * 180 + " the full reason of C03, " + "y" * 300 + " <b>"
     page = display.table(pd.DataFrame({"explanation": [reason]}))

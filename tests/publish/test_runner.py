@@ -212,6 +212,13 @@ def test_a_changed_package_or_deleted_output_reruns(tmp_path: Path, data_dir: Pa
     assert build(params, out, data_dir, package_dir=package).executed == ["hello"]
 
 
+def test_kernels_talk_over_unix_sockets_in_the_runs_own_folder_so_two_cannot_race_for_a_port(tmp_path: Path) -> None:
+    manager = runner.ipc_kernel_manager(str(tmp_path))(kernel_name="ofsted-analysis")
+    assert manager.transport == "ipc" and manager.ip == str(tmp_path / "kernel")
+    other = runner.ipc_kernel_manager(str(tmp_path / "other"))(kernel_name="ofsted-analysis")
+    assert other.ip != manager.ip
+
+
 def test_html_report_stands_alone_offline(tmp_path: Path, data_dir: Path) -> None:
     params = write_params(tmp_path / "p.yaml", [{"notebook": str(HELLO), "set": "seven", "parameters": {"n": 7}}])
     out = tmp_path / "reports"

@@ -14,12 +14,14 @@ Tables: setup() makes `table()` the HTML form of every DataFrame and Series a no
   the fewest (at most DECIMALS) that show each of its values as stored ("1.000" beside "0.967",
   never "1.0" beside "0.967"), more decimals (up to 6) only where a value would otherwise print as
   0; a float column of whole numbers beside columns with decimals takes theirs ("48.0" beside
-  "32.8") unless it has a gap (then it is a count); a column named p (P_COLUMNS) prints p-values as "0.015" or "<0.001"; a missing value prints as
-  MISSING;
+  "32.8") unless it has a gap (then it is a count); a column named p (P_COLUMNS) prints p-values as
+  "0.015" or "<0.001"; a date prints as YYYY-MM-DD; a missing value prints as MISSING;
 - text (and the row labels) left-aligned, numbers right-aligned; text never cut short;
 - the column headers kept in view while a long table scrolls (a table of more than SCROLL_ROWS rows
   scrolls in a box of its own).
-The table HTML is deterministic: the table ids come from a counter, not a random uuid.
+The table HTML is deterministic: the table ids come from a counter, not a random uuid. A table of more
+than MAX_CELLS cells (none in the reports) is left to pandas, which shows its first and last rows and
+says how many there are.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ P_COLUMNS = ("p", "p value", "p-value", "p_value", "pvalue")  # columns printed 
 MISSING = "-"  # how a table prints a missing value (as analysis.publish.formats does)
 SCROLL_ROWS = 25  # tables with more rows scroll in their own box, their headers kept in view
 FIGURE_DPI = 110  # resolution of the embedded PNGs
+MAX_CELLS = 100_000  # larger tables keep pandas' own (shortened, and saying so) HTML
 SMALL_N = 10  # a bar, share or cell resting on fewer units than this is marked as small n
 
 _counter = {"figure": 0, "table": 0}
@@ -210,12 +213,16 @@ def _formats(frame: pd.DataFrame, numeric: list[bool]) -> list:
 def _text_format(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return MISSING
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
     return str(value)
 
 
 def table(data: pd.DataFrame | pd.Series) -> str:
     """The HTML of a table in the reports' format (see the module docstring)."""
     frame = data.to_frame() if isinstance(data, pd.Series) else data
+    if frame.size > MAX_CELLS:
+        return frame._repr_html_()
     _counter["table"] += 1
     uuid = f"r{_counter['table']}"
     numeric = [

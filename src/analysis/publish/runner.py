@@ -337,6 +337,22 @@ def effective_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str
     return values
 
 
+def ipc_kernel_manager(socket_dir: str) -> type:
+    """A kernel manager class whose kernels talk over Unix sockets in `socket_dir`, not TCP ports.
+
+    With TCP, jupyter_client picks ports that are free, closes them and starts the kernel, which binds
+    them; a kernel started at the same moment by the build's other worker can take one in between, and
+    the kernel dies at start ("Kernel died before replying to kernel_info": ZMQError "Address already in
+    use" in the run's log; jupyter/jupyter_client#154). Sockets in a folder of the run's own cannot clash."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(transport="ipc", ip=os.path.join(socket_dir, "kernel"), **kwargs)
+
+    return IPCKernelManager
+
+
 def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     """Execute one run with papermill and render it; return a plain-dict result (never raises)."""
     started = time.time()
@@ -362,16 +378,18 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
 
         try:
             result["parameters_effective"] = _jsonable(effective_parameters(notebook, job["parameters"]))
-            papermill.execute_notebook(
-                str(notebook),
-                str(partial),
-                parameters=job["parameters"],
-                cwd=str(notebook.parent),
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                execution_timeout=job.get("timeout", 1800),
-            )
+            with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(partial),
+                    parameters=job["parameters"],
+                    cwd=str(notebook.parent),
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    execution_timeout=job.get("timeout", 1800),
+                    kernel_manager_class=ipc_kernel_manager(sockets),
+                )
         except PapermillExecutionError as error:
             failed = layout.failed_notebook(name)
             if partial.exists():
