@@ -44,7 +44,7 @@ from IPython.display import Markdown, display
 
 from analysis import overview, paths
 from analysis.data import load as load_data
-from analysis.data import select_inspections
+from analysis.data import select_inspections, source_line
 from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, seed_everything
@@ -62,12 +62,7 @@ inspections = inspections.assign(year=overview.inspection_year(inspections))
 judged = judged.merge(inspections[["inspection_id", "year"]], on="inspection_id", how="left")
 
 # What the figures' captions say of the data: the sources, the selection and the part year.
-n_reports = inspections_all["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file"
-    + (" and, for a few inspections, press or council pages" if include_secondary else "")
-    + "; data/processed"
-)
+source = source_line(inspections_all, include_secondary)
 year_dates = inspections["start_date"].fillna(inspections["published_date"])  # the dates of inspection_year
 part = show.part_year(year_dates)
 part_note = f"{part}: to {year_dates.max():%B} only." if part else ""

@@ -47,6 +47,7 @@ from IPython.display import Markdown, display
 
 from analysis import claims, paths, snapshots
 from analysis.data import load as load_data
+from analysis.data import source_line
 from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, seed_everything
@@ -80,12 +81,7 @@ run_defaults = {"include_secondary": include_secondary, "date_basis": date_basis
 evaluations = claims.evaluate(entries, data, run_defaults)
 table = claims.verdict_table(evaluations, entries)
 by_claim = claims.claim_verdicts(evaluations)
-n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file"
-    + (" and the press-sourced SIF grades of five councils" if include_secondary else "")
-    + "; data/processed"
-)
+source = source_line(data.inspections, include_secondary)
 
 record("parameters", {"claims_file": claims_file, "include_secondary": include_secondary, "date_basis": date_basis})
 record("n_claims", len(entries))

@@ -52,6 +52,7 @@ from IPython.display import Markdown, display
 
 from analysis import paths
 from analysis.data import load as load_data
+from analysis.data import source_line
 from analysis.models import latent, results, transitions
 from analysis.models import verdict as rule_of
 from analysis.publish import display as show
@@ -79,11 +80,7 @@ if not names:
 pair_options = {**options, "binary": binary}  # the penalty below is always on the grades (it has no binary form)
 pair_frames = {name: transitions.pairs(data, name, **pair_options) for name in names}
 summaries = {name: transitions.transition_summary(pair_frames[name], n_boot, seed) for name in names}
-n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
-    f"true, press-sourced SIF grades of five councils; data/processed"
-)
+source = source_line(data.inspections, include_secondary)
 DATE_WORDS = {"published": "publication date", "inspected": "the date the inspection began"}
 
 

@@ -58,6 +58,7 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis import paths
 from analysis.data import load as load_data
+from analysis.data import source_line
 from analysis.models import cohorts, learning, results
 from analysis.models.frame import CONTROLS, COVARIATE_LABELS, covariate_coverage, inspection_frame
 from analysis.publish import display as show
@@ -87,11 +88,10 @@ mix = cohorts.grade_mix_by_cohort(frame, cohort=cohort)
 model = cohorts.cohort_model(frame, CONTROLS, cohort=cohort)
 model_without_lar = cohorts.cohort_model(frame, without_lar, cohort=cohort)
 balance = cohorts.balance_check(frame, cohort=cohort)
-n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
-    f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
-    f"context statistics (la_context); data/processed"
+source = source_line(
+    data.inspections,
+    include_secondary,
+    "IMD 2019, DfE looked-after rates and the reports' own context statistics (la_context)",
 )
 n_inspections = record("n_inspections", len(frame))
 

@@ -57,6 +57,7 @@ from IPython.display import Markdown, display
 
 from analysis import paths
 from analysis.data import load as load_data
+from analysis.data import source_line
 from analysis.models import learning, results
 from analysis.models.frame import COVARIATE_LABELS, covariate_coverage, inspection_frame
 from analysis.publish import display as show
@@ -99,11 +100,10 @@ chosen = learning.CONTROL_SETS[controls]
 frames = {fw: inspection_frame(data, fw, area, first_only=True, **options) for fw in frameworks}
 slopes = learning.learning_slopes(data, frameworks, area, first_only=True, **options)
 h01 = learning.h01_learning_slope(data, **options)
-n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), Ofsted's official outcomes file and, where include_secondary is "
-    f"true, press-sourced SIF grades of five councils; IMD 2019, DfE looked-after rates and the reports' own "
-    f"context statistics (la_context); data/processed"
+source = source_line(
+    data.inspections,
+    include_secondary,
+    "IMD 2019, DfE looked-after rates and the reports' own context statistics (la_context)",
 )
 
 

@@ -57,6 +57,7 @@ from IPython.display import Markdown, display
 
 from analysis import paths
 from analysis.data import load as load_data
+from analysis.data import source_line
 from analysis.models import deprivation, judgements, results
 from analysis.models.frame import inspection_frame
 from analysis.publish import display as show
@@ -75,11 +76,7 @@ record("parameters", dict(first_only=first_only, n_boot=n_boot, inspector_boot=i
 frameworks = (SIF, ILACS)
 frames = {fw: inspection_frame(data, fw, "overall", first_only=first_only, **options) for fw in frameworks}
 published = deprivation.WEBB_BENNETT_BYWATERS_2022
-n_reports = data.inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
-source = (
-    f"Ofsted inspection reports ({n_reports} PDFs), the official outcomes file and, where include_secondary is "
-    "true, press-sourced SIF grades of five councils; IMD 2019 (la_context); data/processed"
-)
+source = source_line(data.inspections, include_secondary, "IMD 2019 (la_context)")
 which = "first inspections" if first_only else "inspections (re-inspections included)"
 
 

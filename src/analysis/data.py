@@ -156,3 +156,18 @@ def grade_category(grades: pd.Series, adequate_as_ri: bool = True) -> pd.Series:
     if adequate_as_ri:
         return pd.Categorical(grades.replace({ADEQUATE: REQUIRES_IMPROVEMENT}), categories=GRADE_ORDER, ordered=True)
     return pd.Categorical(grades, categories=GRADE_ORDER_WITH_ADEQUATE, ordered=True)
+
+
+def source_line(inspections: pd.DataFrame, include_secondary: bool, extra: str = "") -> str:
+    """The "Source:" of a report's figure, its counts read from the data: "Ofsted inspection reports (431
+    PDFs), Ofsted's official outcomes file and the press-sourced SIF grades of 5 councils; <extra>;
+    data/processed". `inspections`: inspections.csv (all of it: the files the dataset rests on);
+    the secondary sources are named only when `include_secondary` lets them in."""
+    reports = inspections["source"].dropna().str.extract(r"^([^#]+\.pdf)")[0].nunique()
+    secondary = inspections.loc[inspections["source_quality"] == SECONDARY, "la_code"].nunique()
+    return (
+        f"Ofsted inspection reports ({reports} PDFs), Ofsted's official outcomes file"
+        + (f" and the press-sourced SIF grades of {secondary} councils" if include_secondary and secondary else "")
+        + (f"; {extra}" if extra else "")
+        + "; data/processed"
+    )

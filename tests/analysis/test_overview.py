@@ -271,3 +271,14 @@ def test_real_birmingham_in_force_before_and_after_its_first_ilacs_report(real) 
     assert (
         set(before["inspection_id"]) == {"80429_birmingham_2016-11-25"} and before.loc["overall", "grade"] == INADEQUATE
     )
+
+
+def test_a_figures_source_counts_the_reports_and_names_the_press_sources_only_when_they_are_in() -> None:
+    inspections = data.load(DATA_PROCESSED).inspections
+    assert data.source_line(inspections, include_secondary=True) == (
+        "Ofsted inspection reports (431 PDFs), Ofsted's official outcomes file and the press-sourced SIF grades of"
+        " 5 councils; data/processed"
+    )
+    assert data.source_line(inspections, False, "IMD 2019 (la_context)") == (
+        "Ofsted inspection reports (431 PDFs), Ofsted's official outcomes file; IMD 2019 (la_context); data/processed"
+    )
