@@ -286,6 +286,20 @@ def test_changed_code_drops_the_old_cache_and_a_damaged_entry_is_computed_again(
     assert pickle.loads(entry.read_bytes()) == language.read_text(report)
 
 
+def test_a_cache_that_cannot_be_written_still_gives_the_sentences(
+    report_dir: Path, cache_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = _report(report_dir, ILACS_SHORT)
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with caplog.at_level("WARNING", logger="analysis.build.language"):
+        assert language.read_text_cached(report) == language.read_text(report)
+    assert "not written" in caplog.text and list(cache_root.glob("*/*")) == []
+
+
 def test_the_cache_off_writes_nothing(report_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(language.CACHE_ENV, "off")
     monkeypatch.setattr(language, "CACHE_DIR", tmp_path / "never")

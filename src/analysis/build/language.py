@@ -488,6 +488,10 @@ def read_text_cached(report: Report) -> ReportText:
             log.warning("%s: language cache entry %s unreadable (%r): computed again", report.file, entry, error)
     text = read_text(report)
     partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
-    partial.write_bytes(pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(partial, entry)
+    try:
+        partial.write_bytes(pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, entry)
+    except OSError as error:  # a full or read-only disk costs the next build time, not this build its sentences
+        log.warning("%s: language cache entry %s not written (%r)", report.file, entry, error)
+        partial.unlink(missing_ok=True)
     return text
