@@ -48,7 +48,14 @@ from analysis.data import select_inspections, source_line
 from analysis.publish import display as show
 from analysis.publish.figures import FRAMEWORK_COLOURS, GRADE_COLOURS
 from analysis.publish.records import data_checksum, package_versions, record, seed_everything
-from analysis.vocab import AREA_LABELS, FRAMEWORKS, GRADE_ORDER_WITH_ADEQUATE, NOT_JUDGED, SIF_ERA_AUTHORITIES
+from analysis.vocab import (
+    AREA_LABELS,
+    FRAMEWORKS,
+    GRADE_ORDER_WITH_ADEQUATE,
+    NOT_JUDGED,
+    SIF_ERA_AUTHORITIES,
+    in_time_order,
+)
 
 seed_everything(seed)
 show.setup()
@@ -63,7 +70,7 @@ judged = judged.merge(inspections[["inspection_id", "year"]], on="inspection_id"
 
 # What the figures' captions say of the data: the sources, the selection and the part year.
 source = source_line(inspections_all, include_secondary)
-year_dates = inspections["start_date"].fillna(inspections["published_date"])  # the dates of inspection_year
+year_dates = overview.inspection_date(inspections)  # the dates inspection_year reads the year from
 part = show.part_year(year_dates)
 part_note = f"{part}: to {year_dates.max():%B} only." if part else ""
 scope = (
@@ -73,11 +80,6 @@ scope = (
     + (f", the judgements in force on {as_at}" if as_at else "")
     + "."
 )
-
-
-def in_time_order(frameworks) -> list[str]:
-    """The framework names in time order (pre-SIF, SIF, ILACS), any other name after them."""
-    return sorted(frameworks, key=lambda f: FRAMEWORKS.index(f) if f in FRAMEWORKS else len(FRAMEWORKS))
 
 
 def year_labels(years: list[int]) -> list[str]:

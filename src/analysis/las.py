@@ -22,6 +22,18 @@ CHANGES_YAML: Path = Path(__file__).with_name("la_changes.yaml")
 ALIASES_YAML: Path = Path(__file__).with_name("la_aliases.yaml")
 
 
+#: Ofsted's public page of a local authority's inspection reports, by the authority's Ofsted URN.
+OFSTED_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
+
+
+def ofsted_page(urn: object) -> str | None:
+    """Ofsted's page of the authority's inspection reports for its URN (a number, or its text
+    as read from a CSV); None when the URN is missing (an abolished authority no raw file confirms)."""
+    if urn is None or (isinstance(urn, float) and pd.isna(urn)) or urn is pd.NA or str(urn).strip() == "":
+        return None
+    return OFSTED_PAGE.format(urn=int(float(urn)))
+
+
 class LocalAuthorityError(LookupError):
     """A name, code or URN that matches no local authority, or an inconsistent lookup."""
 

@@ -123,9 +123,14 @@ def overview_tables(
     return chosen.reset_index(drop=True), judged
 
 
+def inspection_date(inspections: pd.DataFrame) -> pd.Series:
+    """The date of each inspection: its start date, or its publication when the start is unknown (dates or ISO text)."""
+    return pd.to_datetime(inspections["start_date"]).fillna(pd.to_datetime(inspections["published_date"]))
+
+
 def inspection_year(inspections: pd.DataFrame) -> pd.Series:
     """Calendar year of each inspection: of its start date, or of publication when the start is unknown."""
-    return inspections["start_date"].fillna(inspections["published_date"]).dt.year.astype("Int64")
+    return inspection_date(inspections).dt.year.astype("Int64")
 
 
 def inspections_per_year(inspections: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,12 @@ SIF = "SIF"
 ILACS = "ILACS"
 FRAMEWORKS: list[str] = [PRE_SIF, SIF, ILACS]
 
+
+def in_time_order(frameworks) -> list[str]:
+    """The framework names in time order (pre-SIF, SIF, ILACS), any other name after them."""
+    return sorted(frameworks, key=lambda f: FRAMEWORKS.index(f) if f in FRAMEWORKS else len(FRAMEWORKS))
+
+
 #: inspections.csv `inspection_type`. The earlier (framework "pre-SIF") inspections are of three
 #: frameworks, told apart by the type: SLAC, the inspection of safeguarding and looked after children
 #: services (2009 to mid-2012: one inspection grading safeguarding, looked-after children's services

@@ -30,6 +30,7 @@ from analysis.build.parse_sif_context import merge_earlier
 from analysis.build.records import Inputs, PreviousInspection
 from analysis.build.sources import RawDataError, load_sources, verify_raw
 from analysis.checksums import sha256_of
+from analysis.las import ofsted_page
 from analysis.vocab import (
     AREA_LABELS,
     CHILD_PROTECTION,
@@ -501,23 +502,9 @@ def _inspections_wide(inspections: pd.DataFrame, judgements: pd.DataFrame, autho
     """inspections.csv with each area's grade as a column and the authority's public report page."""
     grades = judgements.pivot(index="inspection_id", columns="area", values="grade")
     urn = authorities.set_index("la_code")["ofsted_urn"]
-    wide = inspections[
-        [
-            "inspection_id",
-            "la_code",
-            "la_name",
-            "framework",
-            "inspection_type",
-            "start_date",
-            "end_date",
-            "published_date",
-            "source_quality",
-        ]
-    ].copy()
-    page = wide["la_code"].map(urn)
-    wide["report_page"] = page.map(
-        lambda u: f"https://reports.ofsted.gov.uk/provider/44/{int(u)}" if pd.notna(u) else None
-    )
+    names = [f.name for f in schema.TABLES["inspections_wide"]["fields"]]
+    wide = inspections[[name for name in names if name in inspections.columns]].copy()  # its inspections.csv columns
+    wide["report_page"] = wide["la_code"].map(urn).map(ofsted_page)
     for area in AREA_LABELS:
         wide[f"grade_{area}"] = wide["inspection_id"].map(grades[area]) if area in grades else None
     return (

@@ -28,8 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.las import ofsted_page
 from analysis.models.frame import imd_deciles
+from analysis.overview import inspection_date
 from analysis.publish.figures import GRADE_COLOURS
+from analysis.publish.html import write_if_changed
 from analysis.vocab import AREA_LABELS
 
 SHORT_AREA = {
@@ -51,7 +54,6 @@ GRADE_CLASS = {
     "Inadequate": "g4",
 }
 SHORT_GRADE = {"Requires improvement to be good": "Requires improvement"}
-OFSTED_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 1200px; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.2em; }
@@ -89,10 +91,6 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def _dates(inspections: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(inspections["start_date"]).fillna(pd.to_datetime(inspections["published_date"]))
-
-
 def load(data_dir: Path) -> dict[str, pd.DataFrame]:
     """The processed tables the pages need, as text (empty cells empty)."""
     names = ("inspections", "judgements", "local_authorities", "la_context", "statistical_neighbours")
@@ -107,14 +105,14 @@ def pages(
     folder = paths.REPORTS / "authorities" if folder is None else folder
     t = load(data_dir)
     inspections, judgements, las = t["inspections"], t["judgements"], t["local_authorities"]
-    inspections = inspections.assign(when=_dates(inspections)).sort_values(["la_code", "when", "inspection_id"])
+    inspections = inspections.assign(when=inspection_date(inspections)).sort_values(
+        ["la_code", "when", "inspection_id"]
+    )
     names = dict(zip(las["la_code"], las["la_name"]))
     grades = {(r.inspection_id, r.area): r for r in judgements.itertuples(index=False)}
     overall_latest: dict[str, tuple[str, str]] = {}  # la_code -> (grade, date) of the latest overall grade
     for inspection in inspections.itertuples(index=False):
-        found = grades.get((inspection.inspection_id, "overall")) or grades.get(
-            (inspection.inspection_id, "safeguarding")
-        )
+        found = _headline(grades, inspection.inspection_id)
         if found is not None and found.grade != "Not judged":
             overall_latest[inspection.la_code] = (
                 found.grade,
@@ -129,6 +127,11 @@ def pages(
         out[f"{la.la_code}.html"] = _authority(la, rows, grades, t, names, overall_latest, raw_dir, folder)
     out["index.html"] = _index(las, overall_latest)
     return out
+
+
+def _headline(grades: dict, inspection_id: str):
+    """The inspection's headline judgement: overall effectiveness, else (before 2013) safeguarding; None if neither."""
+    return grades.get((inspection_id, "overall")) or grades.get((inspection_id, "safeguarding"))
 
 
 def _links(codes: str, names: dict[str, str]) -> str:
@@ -158,7 +161,7 @@ def _authority(
         for area in areas:
             judgement = grades.get((r.inspection_id, area))
             cells.append(_grade_cell(judgement.grade if judgement else None, secondary))
-        overall = grades.get((r.inspection_id, "overall")) or grades.get((r.inspection_id, "safeguarding"))
+        overall = _headline(grades, r.inspection_id)
         if overall is not None and overall.grade != "Not judged":  # the latest headline inspection so far
             in_force = {
                 area: (grades[(r.inspection_id, area)].grade, date, r.inspection_type, secondary)
@@ -171,12 +174,8 @@ def _authority(
             f"<tr><td>{_e(date)}</td><td>{_e(r.framework)}</td><td>{_e(r.inspection_type)}</td>{''.join(cells)}"
             f'<td class="source">{source}{snippet}</td></tr>'
         )
-    urn = la.ofsted_urn
-    ofsted = (
-        f'<a href="{_e(OFSTED_PAGE.format(urn=urn))}">Ofsted\'s page of its inspection reports</a>'
-        if urn
-        else "no Ofsted URN confirmed"
-    )
+    page = ofsted_page(la.ofsted_urn)
+    ofsted = f'<a href="{_e(page)}">Ofsted\'s page of its inspection reports</a>' if page else "no Ofsted URN confirmed"
     force = "".join(
         f"<tr><th>{_e(SHORT_AREA[a])}</th>{_grade_cell(g, sec)}<td>{_e(d)}</td><td>{_e(kind)}</td></tr>"
         for a, (g, d, kind, sec) in in_force.items()
@@ -310,12 +309,7 @@ def write_pages(out_dir: Path, data_dir: Path = paths.DATA_PROCESSED, raw_dir: P
     written = 0
     found = pages(data_dir, raw_dir, folder)
     for name, text in found.items():
-        path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
-            written += 1
+        written += write_if_changed(folder / name, text)
     for stale in folder.glob("*.html"):
         if stale.name not in found:
             stale.unlink()

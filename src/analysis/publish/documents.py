@@ -17,7 +17,7 @@ from pathlib import Path
 import mistune
 
 from analysis import paths
-from analysis.publish.html import assert_offline, write_atomic
+from analysis.publish.html import assert_offline, write_if_changed
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,7 @@ def write_documents(out_dir: Path, data_dir: Path = paths.DATA_PROCESSED) -> lis
     pages = {path.resolve(): document.page for document, path in found.items()}
     written = []
     for document, path in found.items():
-        target = Path(out_dir) / document.page
-        text = render(path, document, Path(out_dir).resolve(), pages)
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            write_atomic(target, text)
+        if write_if_changed(Path(out_dir) / document.page, render(path, document, Path(out_dir).resolve(), pages)):
             written.append(document.page)
     for document in sources(data_dir):  # a document no longer there leaves no stale page
         if document not in found:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.paths import ROOT
-from analysis.vocab import FRAMEWORKS
+from analysis.vocab import in_time_order
 
 #: The questions, in the order a reader meets them: (key, question, notebooks that answer it).
 QUESTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -73,9 +73,7 @@ def answers(manifest: dict[str, Any]) -> list[Answer]:
             lines = (
                 f"{records.get('n_inspections')} inspections of {records.get('n_authorities')} local authorities "
                 f"with {records.get('n_judgements')} graded judgements, under the frameworks "
-                + ", ".join(
-                    sorted(records.get("frameworks", []), key=lambda f: FRAMEWORKS.index(f) if f in FRAMEWORKS else 99)
-                )
+                + ", ".join(in_time_order(records.get("frameworks", [])))
                 + ".",
                 "The ILACS parser agrees with Ofsted's official statistics on "
                 + (f"{rate:.1%}" if isinstance(rate, (int, float)) else "an unknown share")

@@ -331,12 +331,8 @@ Machine-readable: <a href="manifest.json">manifest.json</a>.</p>
 """
     assert_offline(page, source="index.html")
     write_atomic(layout.index, page)
-    for path, text in (
-        (layout.out_dir / "runs.html", runs_page(manifest, layout.out_dir)),
-        (layout.out_dir / "FINDINGS.md", findings.findings_markdown(manifest)),
-    ):
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_atomic(path, text)
+    write_if_changed(layout.out_dir / "runs.html", runs_page(manifest, layout.out_dir))
+    write_if_changed(layout.out_dir / "FINDINGS.md", findings.findings_markdown(manifest))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -345,3 +341,11 @@ def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` (atomically) unless the file already holds exactly that; True if written."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(path, text)
+    return True

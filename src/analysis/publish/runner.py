@@ -63,7 +63,7 @@ from analysis.checksums import sha256_of, tree_checksum
 from analysis.models import results
 from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
 from analysis.publish import authorities, documents, findings
-from analysis.publish.html import render_html, write_atomic, write_index
+from analysis.publish.html import render_html, write_if_changed, write_index
 from analysis.publish.records import RECORD_ENV, TIDY_KEY, Layout, _jsonable, package_versions
 
 #: Kernel every notebook must name in its kernelspec (registered by `make setup`).
@@ -591,14 +591,6 @@ class _StagedIndex(Layout):
     @property
     def index(self) -> Path:
         return self.staged_index
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write `text` to `path` (atomically) unless the file already holds exactly that; True if written."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_atomic(path, text)
-    return True
 
 
 def write_index_if_changed(manifest: dict[str, Any], layout: Layout) -> bool:
