@@ -130,6 +130,112 @@ def test_no_sentence_is_longer_than_2000_characters_in_the_three_reports(texts) 
     assert max(len(s.text) for t in texts.values() for s in t.sentences) < 2000
 
 
+def test_each_row_holds_the_sentence_fields_in_order_as_their_definitions_give(texts, scorer) -> None:
+    """ReportText.rows are plain tuples: each field, by name, is what its definition gives for the text."""
+    vader = language._vader()
+    for text in texts.values():
+        assert len(text.rows) == len(text.sentences) > 100
+        for row in text.rows:
+            s = dict(zip(language.SENTENCE_FIELDS, row, strict=True))
+            words = language.WORD.findall(s["text"])
+            masked, unmasked = scorer.mask(s["text"]), scorer.unmasked(s["text"])
+            counts, plain = _counts(scorer, masked), _counts(scorer, unmasked)
+            assert isinstance(s["page"], int) and 1 <= s["page"] <= text.pages
+            assert s["section"] in lexicon.SECTIONS
+            assert (s["words"], s["syllables"]) == (len(words), sum(map(language._syllables, words)))
+            assert [s[name] for name in ("negative", "positive", "procedure", "practice")] == [
+                counts[name] for name in ("negative", "positive", "procedure", "practice")
+            ]
+            assert (s["negative_unmasked"], s["positive_unmasked"]) == (plain["negative"], plain["positive"])
+            if s["section"] in lexicon.PROSE_SECTIONS:
+                expected = vader.polarity_scores(scorer.grade.sub(language.VADER_MASK, s["text"]))["compound"]
+                assert s["vader"] == round(expected, 4)
+
+
+def _counts(scorer: lexicon.Scorer, prepared: str) -> dict[str, int]:
+    """Each list's matches counted alone (Scorer.count), the reference for the one-pass counts."""
+    return {name: scorer.count(prepared, name) for name in lexicon.LISTS}
+
+
+def test_vader_without_its_emoji_pass_scores_as_the_library_does(
+    texts, scorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """language.Vader skips the library's emoji pass only for texts without an emoji, and its scores
+    are the library's: on every prose sentence of the three reports and on texts made for VADER's rules."""
+    made = [
+        "  Practice is GOOD but plans are not effective!!! ",
+        "It is kind of helpful; without doubt the best, never so bad, at least not poor?",
+        "No help was offered. The care is not the worst, but it could hardly be better.",
+        "Children’s voices are heard :) and they are VERY happy",
+        "",
+    ]
+    prose = [
+        scorer.grade.sub(language.VADER_MASK, s.text)
+        for text in texts.values()
+        for s in text.sentences
+        if s.section in lexicon.PROSE_SECTIONS
+    ]
+    library = language.SentimentIntensityAnalyzer()
+    expected = [library.polarity_scores(t) for t in [*made, *prose]]
+    vader = language.Vader()
+    assert vader.copy_applies, "vaderSentiment is no longer 3.3.2: compare language.Vader with its new code"
+    calls = []
+    own = language.SentimentIntensityAnalyzer.polarity_scores
+    monkeypatch.setattr(
+        language.SentimentIntensityAnalyzer, "polarity_scores", lambda self, t: calls.append(t) or own(self, t)
+    )
+    assert [vader.polarity_scores(t) for t in [*made, *prose]] == expected
+    assert calls == []  # every one of these texts went the short way
+    with_emoji = "Children said they were happy \U0001f600 and safe"
+    assert vader.polarity_scores(with_emoji) == own(library, with_emoji) and calls == [with_emoji]
+    assert (
+        vader.polarity_scores(with_emoji)["compound"]
+        != own(library, "Children said they were happy  and safe")["compound"]
+    )  # the emoji's description counts: the library's own pass ran
+
+
+def test_quick_tests_before_the_grade_and_exclusion_regexes_change_no_text(texts, scorer) -> None:
+    """Scorer.mask_grades and unmasked skip a regex only where it would change nothing."""
+    made = [
+        "GOOD, Good and good-quality work; ‘inadequate’ and Outstanding.",
+        "Requires\n improvement to be good; serious   weaknesses.",
+        "\u017ferious weaknesses and \u0130nadequate",  # letters IGNORECASE matches to s and i
+        "As well as well-being, wellbeing and well being: carers are well supported.",
+        "Nothing to mask here.",
+    ]
+    bodies = [*made, *(s.text for text in texts.values() for s in text.sentences)]
+    for body in bodies:
+        folded = " ".join(body.lower().replace("’", "'").split())
+        assert scorer.unmasked(body) == scorer.exclude.sub(" ", folded)
+        for text in (body, scorer.unmasked(body)):
+            for replacement in (lexicon.MASK_WORD, language.VADER_MASK):
+                assert scorer.mask_grades(text, replacement) == scorer.grade.sub(replacement, text)
+    assert scorer.mask_grades(made[2]) == "gradeword and gradeword"
+    assert sum(scorer.mask_grades(b) != b for b in bodies) > 50  # the regex did run where it matters
+
+
+def test_words_counting_all_lists_at_once_and_tokens_agree_with_their_plain_definitions(texts, scorer) -> None:
+    """On every sentence of the three reports: counts() is each list counted alone, and tokens() is
+    the first form of its pattern (gradeword | a word of two or more letters | one letter)."""
+    plain_tokens = re.compile(r"gradeword|[a-z][a-z'-]*[a-z]|[a-z]")
+    made = "gradeword-quality children's a-b x- 'tis gradewords o'clock"
+    assert lexicon.tokens(made) == [
+        "gradeword",
+        "quality",
+        "children's",
+        "a-b",
+        "x",
+        "tis",
+        "gradeword",
+        "s",
+        "o'clock",
+    ]
+    for body in [made, *(s.text for text in texts.values() for s in text.sentences)]:
+        for prepared in (scorer.mask(body), scorer.unmasked(body)):
+            assert lexicon.tokens(prepared) == plain_tokens.findall(prepared)
+            assert scorer.counts(lexicon.tokens(prepared)) == _counts(scorer, prepared)
+
+
 def test_heading_prefilter_changes_no_paragraph(report_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HEADING_START only skips lines no heading can start: without it the paragraphs are the same."""
     reports = [_report(report_dir, name) for name in (SIF_REPORT, ILACS_STANDARD, ILACS_SHORT)]

@@ -194,10 +194,22 @@ class Reading:
         workers = workers or min(len(self.files), os.cpu_count() or 1) or 1
         self._pool = ProcessPoolExecutor(workers) if workers > 1 else None
         self._run = map if self._pool is None else self._pool.map
-        # Small chunks when parsing: a SIF report costs several times an ILACS one, and one worker's
-        # last chunk should not leave the other idle for long.
-        extra = {} if self._pool is None else {"chunksize": 4 if parse else 8}
-        self._pending = self._run(partial(_read_one, parse=parse), self.files, rows, **extra)
+        # Parsing (and splitting into sentences) costs roughly in proportion to a file's size, several
+        # times more for a long SIF report than a short ILACS one: the files are handed out one at a
+        # time, largest first, so that neither worker is left with a long one at the end while the other
+        # idles (finish() puts the results back in file order; the order changes no result).
+        self._order = list(range(len(self.files)))
+        extra = {}
+        if self._pool is not None:
+            extra = {"chunksize": 1 if parse else 8}
+            if parse:
+                self._order.sort(key=lambda i: -self.files[i].stat().st_size)
+        self._pending = self._run(
+            partial(_read_one, parse=parse),
+            [self.files[i] for i in self._order],
+            [rows[i] for i in self._order],
+            **extra,
+        )
 
     def cancel(self) -> None:
         """Stop the workers; files not yet started are not read."""
@@ -215,7 +227,9 @@ class Reading:
                     meanwhile()
                 except BaseException as error:  # noqa: BLE001 - raised below, once the workers are done
                     failure = error
-            results = list(self._pending)
+            results: list = [None] * len(self.files)
+            for i, result in zip(self._order, self._pending):
+                results[i] = result
             if failure is not None:
                 raise failure
             read: list[Report] = []

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import lexicon, logodds, schema
+from analysis.build.language import SENTENCE_FIELDS as ROW_FIELDS
 from analysis.build.language import VADER_NEGATIVE, VADER_POSITIVE
 from analysis.build.records import Inputs
 from analysis.lexicon import ALL_PROSE, COMPARABLE_PROSE, COMPARABLE_SECTIONS
@@ -54,16 +55,14 @@ SENTENCE_COLUMNS = [f.name for f in SENTENCE_FIELDS]
 
 def sentences(inputs: Inputs) -> pd.DataFrame:
     """One row per sentence of every report whose text was read, in report and reading order."""
-    attributes = SENTENCE_COLUMNS[2:]
     rows = []
     for file in sorted(inputs.parsed):
         text = inputs.parsed[file].text
         if text is None:
             continue
         stem = file.removesuffix(".pdf")
-        for number, s in enumerate(text.sentences, start=1):
-            rows.append((stem, number, *(getattr(s, name) for name in attributes)))
-    frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+        rows.extend((stem, number, *row) for number, row in enumerate(text.rows, start=1))
+    frame = pd.DataFrame(rows, columns=[*SENTENCE_COLUMNS[:2], *ROW_FIELDS])[SENTENCE_COLUMNS]
     types = {"integer": "Int64", "number": float}
     return frame.astype({f.name: types[f.type] for f in SENTENCE_FIELDS if f.type in types})
 
