@@ -30,7 +30,7 @@ page texts the parsers read: no second pass over the PDFs. What is done, in orde
    the same, so the result is the one computing it again would give (tests check this). A folder of an
    older fingerprint is removed when the code changes; an unreadable entry is computed again and
    replaced. The first build on a machine computes every report (about 16 s in the two workers here,
-   431 reports, of which syntok takes over half and VADER a fifth); later builds read them back (under
+   431 reports, of which syntok takes about half and VADER a fifth); later builds read them back (under
    1 s). `ANALYSIS_LANGUAGE_CACHE=off` turns the cache off (make bench times both); a folder path
    there puts it elsewhere.
 
